@@ -1,0 +1,1 @@
+"""Article models arrive with the technique-articles issue."""

@@ -1,0 +1,1 @@
+"""Programme models (sages, teams, households, …) arrive with the programme back-office issue."""

@@ -1,0 +1,9 @@
+"""WSGI entry point. Uses the production settings: configure it by environment, never by code."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sammachip.settings")
+
+application = get_wsgi_application()

@@ -1,0 +1,38 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from tests.factories import make_user, make_village
+
+
+@pytest.fixture
+def geography(db):
+    """Khon Kaen (40) from the installed geothai data: 26 districts, 199 subdistricts."""
+    call_command("load_geography", province=["40"], verbosity=0, stdout=io.StringIO())
+
+
+@pytest.fixture
+def phon_officer(geography):
+    """A district officer of อ.พล (4012)."""
+    return make_user(username="phon", role="district", districts=["4012"])
+
+
+@pytest.fixture
+def muang_officer(geography):
+    """A district officer of อ.เมืองขอนแก่น (4001)."""
+    return make_user(username="muang", role="district", districts=["4001"])
+
+
+@pytest.fixture
+def province_staff(geography):
+    return make_user(username="province", role="province")
+
+
+@pytest.fixture
+def two_districts(geography):
+    """Villages in two districts: อ.พล (ต.เพ็กใหญ่ 401207) and อ.เมืองขอนแก่น (ต.ในเมือง 400101)."""
+    return {
+        "phon": make_village(subdistrict="401207", moo=11, name_th="บ้านพลสาธิต"),
+        "muang": make_village(subdistrict="400101", moo=2, name_th="บ้านเมืองลับเฉพาะ"),
+    }
