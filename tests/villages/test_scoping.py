@@ -257,3 +257,25 @@ def test_changelist_query_count_does_not_grow(phon_client, django_assert_max_num
 
 def test_district_model_scoping_api(phon_officer):
     assert list(District.objects.for_user(phon_officer).values_list("code", flat=True)) == ["4012"]
+
+
+def test_history_page_shows_buddhist_era_dates(phon_client, two_districts):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    village = two_districts["phon"]
+    LogEntry.objects.create(
+        user_id=phon_client.session["_auth_user_id"],
+        content_type=ContentType.objects.get_for_model(Village),
+        object_id=str(village.pk),
+        object_repr=str(village),
+        action_flag=CHANGE,
+        change_message="[]",
+    )
+    html = phon_client.get(url(village, "history")).content.decode()
+    from django.utils import timezone
+
+    from sammachip.thaidate import be_year
+
+    assert str(be_year(timezone.localdate().year)) in html
+    assert f"{timezone.localdate().year}," not in html
