@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from sammachip.forms import TemporaryPasswordForm
-from sammachip.models import User
+from sammachip.models import AuditEntry, User
+from sammachip.scoping import DistrictScopedAdminMixin
 from sammachip.thaidate import format_thai_datetime
 
 
@@ -102,3 +104,61 @@ class UserAdmin(DjangoUserAdmin):
             % count,
             messages.SUCCESS,
         )
+
+
+# ---- the audit log (django-auditlog entries, scoped by district, read-only) -------------------
+
+admin.site.unregister(AuditEntry)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(DistrictScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["when", "actor", "action", "content_type", "object_repr", "changed_fields"]
+    list_select_related = ["actor", "content_type"]
+    list_filter = ["action", "district", "content_type"]
+    search_fields = ["object_repr"]
+    show_full_result_count = False
+    fields = [
+        "when",
+        "actor",
+        "action",
+        "content_type",
+        "object_repr",
+        "district",
+        "remote_addr",
+        "changes_table",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("เวลา"), ordering="timestamp")
+    def when(self, obj):
+        return format_thai_datetime(obj.timestamp)
+
+    @admin.display(description=_("ฟิลด์ที่เปลี่ยน"))
+    def changed_fields(self, obj):
+        return ", ".join(obj.changes_display_dict.keys())
+
+    @admin.display(description=_("รายละเอียดการเปลี่ยนแปลง"))
+    def changes_table(self, obj):
+        rows = format_html_join(
+            "",
+            "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
+            ((field, values[0], values[1]) for field, values in obj.changes_display_dict.items()),
+        )
+        return format_html(
+            "<table><tr><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+            _("ฟิลด์"),
+            _("ค่าเดิม"),
+            _("ค่าใหม่"),
+            rows,
+        )
+
+    # Audit rows are evidence: nobody adds, edits or deletes them here.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,5 +1,6 @@
 from functools import cached_property
 
+from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -51,3 +52,34 @@ class User(AbstractUser):
         if not self.pk:
             return frozenset()
         return frozenset(self.districts.values_list("code", flat=True))
+
+
+class AuditEntry(AbstractLogEntry):
+    """django-auditlog's log entry with the district of the record it describes.
+
+    Filled from ``additional_data["district"]`` (each audited model's ``get_additional_data``) so
+    the audit log is scoped by the same mechanism as the records.
+    """
+
+    district_lookup = "district"
+
+    district = models.ForeignKey(
+        "villages.District",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("อำเภอ"),
+    )
+
+    objects = LogEntryManager()
+
+    class Meta(AbstractLogEntry.Meta):
+        verbose_name = _("บันทึกการแก้ไขข้อมูล")
+        verbose_name_plural = _("บันทึกการแก้ไขข้อมูล")
+        indexes = [models.Index(fields=["district", "-timestamp"], name="audit_district_idx")]
+
+    def save(self, *args, **kwargs):
+        if self.district_id is None and self.additional_data:
+            self.district_id = self.additional_data.get("district")
+        super().save(*args, **kwargs)

@@ -1,9 +1,18 @@
 """What each role may do in the admin, with no further grants.
 
 A staff user's role gives them the permissions listed here (see ``sammachip.backends.RoleBackend``);
-which *rows* they reach is decided separately by ``sammachip.scoping``. Later apps add their models'
-permissions here, so one table says what an officer and a provincial clerk can do.
+which *rows* they reach is decided separately by ``sammachip.scoping``. Each app's models are
+listed here, so one table says what an officer and a provincial clerk can do.
 """
+
+
+def crud(app, *models):
+    return {
+        f"{app}.{action}_{model}"
+        for model in models
+        for action in ("view", "add", "change", "delete")
+    }
+
 
 GEOGRAPHY_VIEW = {
     "villages.view_province",
@@ -11,20 +20,35 @@ GEOGRAPHY_VIEW = {
     "villages.view_subdistrict",
 }
 
-DISTRICT_DATA = {
-    "villages.view_village",
-    "villages.add_village",
-    "villages.change_village",
-    "villages.delete_village",
-}
+DISTRICT_DATA = (
+    crud("villages", "village")
+    | crud(
+        "programs",
+        "sage",
+        "trainerteam",
+        "teammember",
+        "household",
+        "trainingsession",
+        "followup",
+        "occupationgroup",
+        "product",
+    )
+    | {"programs.view_occupation", "sammachip.view_auditentry"}
+)
 
-ACCOUNTS = {
+PROVINCE_ONLY = {
     "sammachip.view_user",
     "sammachip.add_user",
     "sammachip.change_user",
+    "programs.add_occupation",
+    "programs.change_occupation",
+    "programs.delete_occupation",
+    # PDPA: seeing a full citizen ID is provincial staff's, and each look is audited.
+    "programs.view_full_citizen_id",
+    "programs.view_full_citizen_id_sage",
 }
 
 ROLE_PERMISSIONS = {
     "district": frozenset(GEOGRAPHY_VIEW | DISTRICT_DATA),
-    "province": frozenset(GEOGRAPHY_VIEW | DISTRICT_DATA | ACCOUNTS),
+    "province": frozenset(GEOGRAPHY_VIEW | DISTRICT_DATA | PROVINCE_ONLY),
 }

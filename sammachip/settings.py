@@ -42,6 +42,38 @@ else:
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+
+def development_keys(path):
+    """Development only: field-encryption keys kept in a local file that git ignores."""
+    import base64
+    import json
+    import secrets
+
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        keys = {
+            "field_keys": [base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()],
+            "hash_key": secrets.token_urlsafe(48),
+        }
+        path.write_text(json.dumps(keys))
+        path.chmod(0o600)
+    return json.loads(path.read_text())
+
+
+# Citizen IDs at rest (see sammachip/citizen_id.py). SAMMACHIP_FIELD_KEYS: comma-separated Fernet
+# keys, the first encrypts and all decrypt (rotation); SAMMACHIP_HASH_KEY: HMAC key for lookups.
+# Back both up with the database: without them the IDs cannot be read.
+SAMMACHIP_FIELD_KEYS = env_list("SAMMACHIP_FIELD_KEYS")
+SAMMACHIP_HASH_KEY = os.environ.get("SAMMACHIP_HASH_KEY", "")
+if DEBUG and not (SAMMACHIP_FIELD_KEYS and SAMMACHIP_HASH_KEY):
+    _dev_keys = development_keys(BASE_DIR / ".local" / "keys.json")
+    SAMMACHIP_FIELD_KEYS = SAMMACHIP_FIELD_KEYS or _dev_keys["field_keys"]
+    SAMMACHIP_HASH_KEY = SAMMACHIP_HASH_KEY or _dev_keys["hash_key"]
+elif not (SAMMACHIP_FIELD_KEYS and SAMMACHIP_HASH_KEY):
+    raise ImproperlyConfigured(
+        "SAMMACHIP_FIELD_KEYS and SAMMACHIP_HASH_KEY must be set when DJANGO_DEBUG is off."
+    )
+
 INSTALLED_APPS = [
     "sammachip.apps.SammachipAdminConfig",
     "django.contrib.auth",
@@ -52,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "auditlog",
     "sammachip",
     "villages",
     "programs",
@@ -67,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "sammachip.middleware.ForcePasswordChangeMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -87,7 +121,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sammachip.context_processors.site",
             ],
-            "builtins": ["sammachip.templatetags.thaidate"],
+            "builtins": ["sammachip.templatetags.thaidate", "sammachip.templatetags.numbers"],
         },
     },
 ]
@@ -156,6 +190,10 @@ if os.environ.get("DJANGO_MEDIA_S3_BUCKET"):
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+# Audit trail (django-auditlog) in sammachip.AuditEntry, which carries the record's district.
+AUDITLOG_LOGENTRY_MODEL = "sammachip.AuditEntry"
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

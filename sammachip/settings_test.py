@@ -8,6 +8,9 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# Fixed test-only keys (32 bytes each, urlsafe base64) so tests are repeatable.
+os.environ.setdefault("SAMMACHIP_FIELD_KEYS", "dGVzdHMtb25seS1maWVsZC1rZXktbm90LXNlY3JldCE=")
+os.environ.setdefault("SAMMACHIP_HASH_KEY", "tests-only-hash-key-not-a-secret")
 
 from sammachip.settings import *  # noqa: F403
 

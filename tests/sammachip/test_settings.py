@@ -12,6 +12,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_manage(*args, **env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.update(
+        SAMMACHIP_FIELD_KEYS="dGVzdHMtb25seS1maWVsZC1rZXktbm90LXNlY3JldCE=",
+        SAMMACHIP_HASH_KEY="h" * 40,
+    )
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "sammachip.settings"
     return subprocess.run(

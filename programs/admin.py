@@ -1,0 +1,508 @@
+import datetime
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from programs import services
+from programs.models import (
+    HOUSEHOLDS_PER_VILLAGE,
+    FollowUp,
+    Household,
+    Occupation,
+    OccupationGroup,
+    Product,
+    Sage,
+    TeamMember,
+    TrainerTeam,
+    TrainingSession,
+)
+from sammachip import thaidate
+from sammachip.admin_tools import (
+    AuditedAdminMixin,
+    CitizenIdAdminMixin,
+    CitizenIdFormMixin,
+    SensitivePostAdminMixin,
+)
+from sammachip.scoping import DistrictScopedAdminMixin
+from villages.models import Village
+
+
+class FiscalYearFilter(admin.SimpleListFilter):
+    """Fiscal years as fixed choices: no ``SELECT DISTINCT`` over the households table."""
+
+    title = _("ปีงบประมาณ")
+    parameter_name = "fiscal_year"
+
+    def lookups(self, request, model_admin):
+        current = thaidate.current_fiscal_year()
+        return [(str(year), str(year)) for year in range(current + 1, current - 6, -1)]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(fiscal_year=int(self.value()))
+        return queryset
+
+
+class ProgrammeAdmin(DistrictScopedAdminMixin, admin.ModelAdmin):
+    """Base of every district-owned programme admin."""
+
+    show_full_result_count = False
+    list_per_page = 50
+
+
+# ---- occupations ------------------------------------------------------------------------------
+
+
+@admin.register(Occupation)
+class OccupationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+# ---- sages ------------------------------------------------------------------------------------
+
+
+class SageForm(CitizenIdFormMixin):
+    class Meta:
+        model = Sage
+        fields = "__all__"
+
+
+@admin.register(Sage)
+class SageAdmin(CitizenIdAdminMixin, AuditedAdminMixin, ProgrammeAdmin):
+    form = SageForm
+    change_form_template = "admin/programs/citizen_id_change_form.html"
+    full_id_permission = "programs.view_full_citizen_id_sage"
+    list_display = [
+        "full_name",
+        "village",
+        "district",
+        "is_public",
+        "phone_public",
+        "citizen_id_masked",
+    ]
+    list_select_related = ["village", "district"]
+    list_filter = ["district", "is_public", "expertise"]
+    search_fields = ["first_name__startswith", "last_name__startswith"]
+    autocomplete_fields = ["village"]
+    filter_horizontal = ["expertise"]
+    fieldsets = [
+        (None, {"fields": ["prefix", "first_name", "last_name", "village", "expertise"]}),
+        (_("ข้อมูลที่เผยแพร่ได้เมื่อเลือกแสดงในทำเนียบ"), {"fields": ["bio", "photo", "is_public"]}),
+        (_("ข้อมูลส่วนบุคคล (ไม่เผยแพร่)"), {"fields": ["phone", "phone_public", "citizen_id"]}),
+    ]
+
+    @admin.display(description=_("ชื่อ-สกุล"), ordering="first_name")
+    def full_name(self, obj):
+        return obj.full_name
+
+
+# ---- trainer teams: members and the household grid --------------------------------------------
+
+
+class TeamMemberInline(DistrictScopedAdminMixin, admin.TabularInline):
+    model = TeamMember
+    fields = ["prefix", "first_name", "last_name", "role", "phone"]
+    extra = 0
+
+    def get_extra(self, request, obj=None, **kwargs):
+        existing = obj.members.count() if obj else 0
+        return max(0, 4 - existing)
+
+
+class TeamHouseholdForm(CitizenIdFormMixin):
+    class Meta:
+        model = Household
+        fields = ["prefix", "first_name", "last_name", "house_no", "citizen_id", "phone", "status"]
+
+
+class TeamHouseholdFormSet(BaseInlineFormSet):
+    """The team page's household grid: each row takes the team's village, year, occupation."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        team = self.instance
+        household = form.instance
+        household.village_id = team.village_id
+        household.fiscal_year = team.fiscal_year
+        if team.village_id:
+            household.district_id = team.village.district_id
+        if not household.occupation_id:
+            household.occupation_id = team.occupation_id
+        return form
+
+    def clean(self):
+        super().clean()
+        seen = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            number = form.cleaned_data.get("citizen_id")
+            if not number:
+                continue
+            if number in seen:
+                form.add_error(
+                    "citizen_id",
+                    _("เลขประจำตัวประชาชนซ้ำกับแถวที่ %(row)d ในตารางนี้") % {"row": seen[number]},
+                )
+            else:
+                seen[number] = self.forms.index(form) + 1
+
+
+class TeamHouseholdInline(DistrictScopedAdminMixin, admin.TabularInline):
+    model = Household
+    form = TeamHouseholdForm
+    formset = TeamHouseholdFormSet
+    fk_name = "trainer_team"
+    fields = ["prefix", "first_name", "last_name", "house_no", "citizen_id", "phone", "status"]
+    verbose_name = _("ครัวเรือนเป้าหมาย")
+    verbose_name_plural = _("ครัวเรือนเป้าหมายของทีม (ประมาณ 20 ครัวเรือน)")
+    show_change_link = True
+
+    def get_extra(self, request, obj=None, **kwargs):
+        existing = obj.households.count() if obj else 0
+        return max(1, HOUSEHOLDS_PER_VILLAGE - existing)
+
+
+@admin.register(TrainerTeam)
+class TrainerTeamAdmin(SensitivePostAdminMixin, AuditedAdminMixin, ProgrammeAdmin):
+    list_display = [
+        "__str__",
+        "fiscal_year",
+        "sage",
+        "occupation",
+        "member_count",
+        "household_count",
+    ]
+    list_select_related = ["village", "sage", "occupation"]
+    list_filter = [FiscalYearFilter, "district", "occupation"]
+    search_fields = ["village__name_th__startswith", "=village__code"]
+    autocomplete_fields = ["village", "sage", "occupation"]
+    inlines = [TeamMemberInline, TeamHouseholdInline]
+    change_form_template = "admin/programs/audited_change_form.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("village")
+            .annotate(
+                member_total=Count("members", distinct=True),
+                household_total=Count("households", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("ทีม (รวมปราชญ์)"), ordering="member_total")
+    def member_count(self, obj):
+        return obj.member_total + 1
+
+    @admin.display(description=_("ครัวเรือน"), ordering="household_total")
+    def household_count(self, obj):
+        return obj.household_total
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        team = form.instance
+        members = team.members.count()
+        households = team.households.count()
+        if members != 4:
+            messages.warning(
+                request,
+                _("ทีมวิทยากรตามแนวทางมี 5 คน (ปราชญ์ + สมาชิก 4 คน) ขณะนี้มี %(n)d คน")
+                % {"n": members + 1},
+            )
+        if abs(households - HOUSEHOLDS_PER_VILLAGE) > 5:
+            messages.warning(
+                request,
+                _("แนวทางกำหนดครัวเรือนเป้าหมายประมาณ 20 ครัวเรือนต่อหมู่บ้าน ขณะนี้มี %(n)d ครัวเรือน")
+                % {"n": households},
+            )
+        if team.sage.village_id != team.village_id:
+            messages.warning(request, _("ปราชญ์ของทีมอยู่ต่างหมู่บ้านกับหมู่บ้านเป้าหมาย"))
+
+
+# ---- households --------------------------------------------------------------------------------
+
+
+class HouseholdForm(CitizenIdFormMixin):
+    class Meta:
+        model = Household
+        fields = "__all__"
+
+
+class FollowUpInline(DistrictScopedAdminMixin, admin.TabularInline):
+    model = FollowUp
+    fields = ["visited_on", "practising", "monthly_income", "notes", "officer"]
+    readonly_fields = ["officer"]
+    extra = 1
+
+
+@admin.register(Household)
+class HouseholdAdmin(CitizenIdAdminMixin, AuditedAdminMixin, ProgrammeAdmin):
+    form = HouseholdForm
+    change_form_template = "admin/programs/citizen_id_change_form.html"
+    change_list_template = "admin/programs/household/change_list.html"
+    full_id_permission = "programs.view_full_citizen_id"
+    list_display = [
+        "full_name",
+        "house_no",
+        "village_name",
+        "fiscal_year",
+        "status",
+        "occupation",
+        "citizen_id_masked",
+    ]
+    list_select_related = ["village", "occupation"]
+    list_filter = ["district", "village__subdistrict", FiscalYearFilter, "status", "occupation"]
+    search_fields = ["first_name__startswith", "last_name__startswith", "=house_no"]
+    search_help_text = _("ค้นหาด้วยชื่อหรือนามสกุล (ขึ้นต้นด้วย) บ้านเลขที่ หรือเลขประจำตัวประชาชน 13 หลัก")
+    autocomplete_fields = ["village", "trainer_team", "group", "occupation"]
+    actions = ["mark_trained", "mark_practising"]
+    inlines = [FollowUpInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "village",
+                    "fiscal_year",
+                    "house_no",
+                    "prefix",
+                    "first_name",
+                    "last_name",
+                    "citizen_id",
+                    "phone",
+                ]
+            },
+        ),
+        (_("การฝึกอาชีพ"), {"fields": ["occupation", "trainer_team", "status", "group"]}),
+        (_("รายได้จากอาชีพ (บาท/เดือน)"), {"fields": ["income_before", "income_after"]}),
+    ]
+
+    @admin.display(description=_("ชื่อ-สกุล"), ordering="first_name")
+    def full_name(self, obj):
+        return obj.full_name
+
+    @admin.display(description=_("หมู่บ้าน"), ordering="village__code")
+    def village_name(self, obj):
+        return f"{obj.village.name_th} ม.{obj.village.moo}"
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is FollowUp:
+            for follow_up in formset.save(commit=False):
+                follow_up.officer = follow_up.officer or request.user
+                follow_up.save()
+            for obj in formset.deleted_objects:
+                obj.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+    def _set_status(self, request, queryset, status):
+        changed = services.households_set_status(households=queryset, status=status)
+        self.message_user(
+            request,
+            ngettext(
+                "เปลี่ยนสถานะ %(n)d ครัวเรือนเป็น “%(s)s”",
+                "เปลี่ยนสถานะ %(n)d ครัวเรือนเป็น “%(s)s”",
+                changed,
+            )
+            % {"n": changed, "s": Household.Status(status).label},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("เปลี่ยนสถานะเป็น ฝึกอบรมแล้ว"), permissions=["change"])
+    def mark_trained(self, request, queryset):
+        self._set_status(request, queryset, Household.Status.TRAINED)
+
+    @admin.action(description=_("เปลี่ยนสถานะเป็น ประกอบอาชีพ"), permissions=["change"])
+    def mark_practising(self, request, queryset):
+        self._set_status(request, queryset, Household.Status.PRACTISING)
+
+    def get_urls(self):
+        return [
+            path(
+                "progress/",
+                self.admin_site.admin_view(self.progress_view),
+                name="programs_household_progress",
+            ),
+            *super().get_urls(),
+        ]
+
+    def progress_view(self, request):
+        """KPIs per district and the stages per village, for one fiscal year, scoped."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            fiscal_year = int(request.GET.get("fiscal_year", ""))
+        except ValueError:
+            fiscal_year = thaidate.current_fiscal_year()
+        user = request.user
+        districts = None if user.sees_all_districts else user.district_codes
+        villages = (
+            Village.objects.for_user(user)
+            .filter(households__fiscal_year=fiscal_year)
+            .distinct()
+            .select_related("subdistrict", "district")
+            .order_by("code")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("ความก้าวหน้าและตัวชี้วัด ปีงบประมาณ %(year)d") % {"year": fiscal_year},
+            "fiscal_year": fiscal_year,
+            "years": range(
+                thaidate.current_fiscal_year() + 1, thaidate.current_fiscal_year() - 6, -1
+            ),
+            "kpis": services.district_kpis(fiscal_year=fiscal_year, districts=districts),
+            "progress": services.village_progress(fiscal_year=fiscal_year, villages=list(villages)),
+            "targets": {
+                "practising": services.TARGET_PRACTISING,
+                "income": services.TARGET_INCOME_CHANGE,
+                "groups": services.TARGET_GROUPS,
+            },
+        }
+        return TemplateResponse(request, "admin/programs/progress.html", context)
+
+
+# ---- training sessions --------------------------------------------------------------------------
+
+
+@admin.register(TrainingSession)
+class TrainingSessionAdmin(ProgrammeAdmin):
+    list_display = ["team", "start_date_be", "end_date_be", "place", "attendee_count", "sheet_link"]
+    list_select_related = ["team__village"]
+    list_filter = ["team__district", "place"]
+    autocomplete_fields = ["team", "attendees"]
+    fields = ["team", "start_date", "end_date", "place", "place_detail", "attendees"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(attendee_total=Count("attendees"))
+
+    @admin.display(description=_("วันเริ่ม"), ordering="start_date")
+    def start_date_be(self, obj):
+        return thaidate.format_thai_date(obj.start_date)
+
+    @admin.display(description=_("วันสิ้นสุด"), ordering="end_date")
+    def end_date_be(self, obj):
+        return thaidate.format_thai_date(obj.end_date)
+
+    @admin.display(description=_("ผู้เข้าอบรม"))
+    def attendee_count(self, obj):
+        return obj.attendee_total
+
+    @admin.display(description=_("ใบลงชื่อ"))
+    def sheet_link(self, obj):
+        url = reverse("admin:programs_trainingsession_sheet", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("พิมพ์ใบลงชื่อ"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/sheet/",
+                self.admin_site.admin_view(self.sheet_view),
+                name="programs_trainingsession_sheet",
+            ),
+            *super().get_urls(),
+        ]
+
+    def sheet_view(self, request, object_id):
+        """A printable attendance sheet: the team's households × the training days."""
+        session = get_object_or_404(
+            self.get_queryset(request).select_related(
+                "team__village__subdistrict",
+                "team__village__district",
+                "team__sage",
+                "team__occupation",
+            ),
+            pk=object_id,
+        )
+        days = [session.start_date + datetime.timedelta(days=n) for n in range(session.days)]
+        households = session.team.households.order_by("house_no", "id")
+        return TemplateResponse(
+            request,
+            "admin/programs/attendance_sheet.html",
+            {
+                "session": session,
+                "days": days,
+                "households": households,
+                "title": _("ใบลงชื่อผู้เข้ารับการฝึกอบรม"),
+            },
+        )
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ProgrammeAdmin):
+    list_display = ["household", "visited_on_be", "practising", "monthly_income", "officer"]
+    list_select_related = ["household", "officer"]
+    list_filter = ["household__district", "practising"]
+    autocomplete_fields = ["household"]
+    fields = ["household", "visited_on", "practising", "monthly_income", "notes"]
+
+    @admin.display(description=_("วันที่ติดตาม"), ordering="visited_on")
+    def visited_on_be(self, obj):
+        return thaidate.format_thai_date(obj.visited_on)
+
+    def save_model(self, request, obj, form, change):
+        obj.officer = obj.officer or request.user
+        super().save_model(request, obj, form, change)
+
+
+# ---- groups and products ---------------------------------------------------------------------
+
+
+class GroupMemberInline(DistrictScopedAdminMixin, admin.TabularInline):
+    model = Household
+    fk_name = "group"
+    fields = ["full_name", "village", "fiscal_year", "status"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("สมาชิกกลุ่ม (กำหนดจากหน้าครัวเรือน)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("ชื่อ-สกุล"))
+    def full_name(self, obj):
+        return obj.full_name
+
+
+@admin.register(OccupationGroup)
+class OccupationGroupAdmin(ProgrammeAdmin):
+    list_display = ["name", "village", "occupation", "founded_on_be", "member_count"]
+    list_select_related = ["village", "occupation"]
+    list_filter = ["district", "occupation"]
+    search_fields = ["name__startswith"]
+    autocomplete_fields = ["village", "occupation"]
+    inlines = [GroupMemberInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_total=Count("members"))
+
+    @admin.display(description=_("วันที่ก่อตั้ง"), ordering="founded_on")
+    def founded_on_be(self, obj):
+        return thaidate.format_thai_date(obj.founded_on) or "—"
+
+    @admin.display(description=_("สมาชิก"), ordering="member_total")
+    def member_count(self, obj):
+        return obj.member_total
+
+
+@admin.register(Product)
+class ProductAdmin(AuditedAdminMixin, ProgrammeAdmin):
+    list_display = ["name", "category", "stars", "star_year", "village", "group", "is_featured"]
+    list_select_related = ["village", "group"]
+    list_filter = ["district", "category", "stars", "is_featured"]
+    search_fields = ["name__startswith"]
+    autocomplete_fields = ["village", "group"]
+    change_form_template = "admin/programs/audited_change_form.html"

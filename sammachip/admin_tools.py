@@ -1,0 +1,128 @@
+"""Admin building blocks shared by the apps: citizen-ID handling and audit history."""
+
+from auditlog.mixins import AuditlogHistoryAdminMixin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
+
+from sammachip import audit, citizen_id
+
+
+class CitizenIdFormMixin(forms.ModelForm):
+    """On an existing record the ID box starts empty (the full number is never sent to the
+    browser); left empty it keeps the stored number."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("citizen_id")
+        if field is None or not self.instance.pk or not self.instance.citizen_id:
+            return
+        self.initial["citizen_id"] = ""
+        field.required = False
+        field.widget.attrs["placeholder"] = self.instance.citizen_id_masked
+        field.help_text = _("เลขเดิม %(masked)s — เว้นว่างไว้หากไม่เปลี่ยน") % {
+            "masked": self.instance.citizen_id_masked
+        }
+
+    def clean_citizen_id(self):
+        value = self.cleaned_data.get("citizen_id")
+        if not value and self.instance.pk:
+            return self.instance.citizen_id
+        return value
+
+
+class SensitivePostAdminMixin:
+    """No POST value of the add/change forms reaches an error report (citizen IDs)."""
+
+    @method_decorator(sensitive_post_parameters())
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+class CitizenIdAdminMixin(SensitivePostAdminMixin):
+    """Masked IDs in lists, exact-ID search through the keyed hash, an audited "reveal" view for
+    holders of ``full_id_permission``, and no POST value in error reports."""
+
+    full_id_permission = None  # "app.codename"
+    reveal_template = "admin/citizen_id_reveal.html"
+
+    @admin.display(description=_("เลขประจำตัวประชาชน"))
+    def citizen_id_masked(self, obj):
+        return obj.citizen_id_masked
+
+    def get_search_results(self, request, queryset, search_term):
+        number = citizen_id.normalize(search_term)
+        if len(number) == 13 and number.isdigit():
+            return queryset.filter(citizen_id_hash=citizen_id.keyed_hash(number)), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_reveal_citizen_id": self.can_reveal(request),
+        }
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def can_reveal(self, request):
+        return bool(self.full_id_permission) and request.user.has_perm(self.full_id_permission)
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/citizen-id/",
+                self.admin_site.admin_view(self.reveal_view),
+                name=f"{opts.app_label}_{opts.model_name}_citizen_id",
+            ),
+            *super().get_urls(),
+        ]
+
+    def reveal_view(self, request, object_id):
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.can_reveal(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return TemplateResponse(
+                request,
+                self.reveal_template,
+                {
+                    **self.admin_site.each_context(request),
+                    "object": obj,
+                    "opts": self.opts,
+                    "confirm": True,
+                    "title": _("ดูเลขประจำตัวประชาชนเต็ม"),
+                },
+            )
+        audit.record_access(
+            instance=obj,
+            user=request.user,
+            what="ดูเลขประจำตัวประชาชนเต็ม",
+            remote_addr=request.META.get("REMOTE_ADDR"),
+        )
+        messages.info(request, _("การเปิดดูเลขเต็มครั้งนี้ถูกบันทึกไว้แล้ว"))
+        response = TemplateResponse(
+            request,
+            self.reveal_template,
+            {
+                **self.admin_site.each_context(request),
+                "object": obj,
+                "opts": self.opts,
+                "full_id": citizen_id.format_full(obj.citizen_id),
+                "title": _("ดูเลขประจำตัวประชาชนเต็ม"),
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class AuditedAdminMixin(AuditlogHistoryAdminMixin):
+    """Adds the field-by-field audit history (django-auditlog) next to Django's own history."""
+
+    auditlog_history_template = "admin/auditlog_history.html"
+    show_auditlog_history_link = False
