@@ -188,13 +188,15 @@ class TrainerTeamAdmin(SensitivePostAdminMixin, AuditedAdminMixin, ProgrammeAdmi
     search_fields = ["village__name_th__startswith", "=village__code"]
     autocomplete_fields = ["village", "sage", "occupation"]
     inlines = [TeamMemberInline, TeamHouseholdInline]
+    ordering = ["-fiscal_year", "village__code"]
     change_form_template = "admin/programs/audited_change_form.html"
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .select_related("village")
+            # A select_related here replaces list_select_related, so name them all.
+            .select_related("village", "sage", "occupation")
             .annotate(
                 member_total=Count("members", distinct=True),
                 household_total=Count("households", distinct=True),
@@ -385,7 +387,12 @@ class TrainingSessionAdmin(ProgrammeAdmin):
     fields = ["team", "start_date", "end_date", "place", "place_detail", "attendees"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(attendee_total=Count("attendees"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(attendee_total=Count("attendees"))
+            .order_by("-start_date", "pk")
+        )
 
     @admin.display(description=_("วันเริ่ม"), ordering="start_date")
     def start_date_be(self, obj):
@@ -485,6 +492,7 @@ class OccupationGroupAdmin(ProgrammeAdmin):
     search_fields = ["name__startswith"]
     autocomplete_fields = ["village", "occupation"]
     inlines = [GroupMemberInline]
+    ordering = ["name"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_total=Count("members"))

@@ -9,12 +9,14 @@ class ProgramsConfig(AppConfig):
         from programs.models import Household, Product, Sage, TrainerTeam
         from sammachip import audit
 
-        secret = {"secret_fields": ["citizen_id"], "excluded_fields": ["citizen_id_hash"]}
+        derived = ["district"]  # kept equal to the village's: logging it would only repeat
         audit.register(
             Household,
-            excluded_fields=["citizen_id_hash", "updated_at"],
             secret_fields=["citizen_id"],
+            excluded_fields=[*derived, "citizen_id_hash", "created_at", "updated_at"],
         )
-        audit.register(Sage, **secret)
-        audit.register(TrainerTeam)
-        audit.register(Product)
+        audit.register(
+            Sage, secret_fields=["citizen_id"], excluded_fields=[*derived, "citizen_id_hash"]
+        )
+        audit.register(TrainerTeam, excluded_fields=derived)
+        audit.register(Product, excluded_fields=derived)

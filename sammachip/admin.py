@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -136,7 +137,15 @@ class AuditEntryAdmin(DistrictScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("ฟิลด์ที่เปลี่ยน"))
     def changed_fields(self, obj):
-        return ", ".join(obj.changes_display_dict.keys())
+        # changes_dict, not changes_display_dict: the latter looks up every related object.
+        model = obj.content_type.model_class()
+        names = []
+        for field_name in obj.changes_dict:
+            try:
+                names.append(str(model._meta.get_field(field_name).verbose_name))
+            except (AttributeError, FieldDoesNotExist):
+                names.append(field_name)
+        return ", ".join(names)
 
     @admin.display(description=_("รายละเอียดการเปลี่ยนแปลง"))
     def changes_table(self, obj):

@@ -3,7 +3,9 @@
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -126,3 +128,9 @@ class AuditedAdminMixin(AuditlogHistoryAdminMixin):
 
     auditlog_history_template = "admin/auditlog_history.html"
     show_auditlog_history_link = False
+
+    def auditlog_history_view(self, request, object_id, extra_context=None):
+        # django-auditlog renders a page even when get_object() finds nothing (out of scope).
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        return super().auditlog_history_view(request, object_id, extra_context)

@@ -45,9 +45,10 @@ class EncryptedCitizenIdField(models.TextField):
         return citizen_id.encrypt(value) if value else value
 
     def formfield(self, **kwargs):
-        return super().formfield(
-            **{"form_class": CitizenIdFormField, "widget": forms.TextInput, **kwargs}
-        )
+        # A one-line box everywhere, the admin included (it would offer a textarea).
+        kwargs["form_class"] = CitizenIdFormField
+        kwargs["widget"] = forms.TextInput(attrs={"class": "vTextField", "size": 17})
+        return super().formfield(**kwargs)
 
 
 class CitizenIdHashField(models.CharField):

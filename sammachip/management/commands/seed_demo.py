@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from programs.demo import seed_programme
 from sammachip.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_VILLAGES
 from sammachip.models import User
 from villages.models import District, Subdistrict, Village
@@ -21,9 +22,15 @@ class Command(BaseCommand):
             )
         if not District.objects.filter(code="4012").exists():
             call_command("load_geography", province=["40"], stdout=self.stdout)
+        call_command("loaddata", "fixtures/occupations.json", verbosity=0)
         with transaction.atomic():
             self.seed_users()
             self.seed_villages()
+            households = seed_programme()
+        if households:
+            self.stdout.write(f"สร้างข้อมูลโครงการสาธิต: {households} ครัวเรือนใน 30 หมู่บ้าน 3 อำเภอ")
+        else:
+            self.stdout.write("มีข้อมูลโครงการสาธิตอยู่แล้ว (ไม่สร้างซ้ำ)")
         if not quiet_logins:
             self.print_logins()
 

@@ -1,0 +1,48 @@
+"""Every programme changelist runs the same number of queries at 1 row as at 200+."""
+
+import pytest
+
+from programs.models import FollowUp, Household, TrainingSession
+from tests.programs.factories import make_household, make_team
+
+pytestmark = pytest.mark.django_db
+
+URLS = [
+    "/admin/programs/household/",
+    "/admin/programs/sage/",
+    "/admin/programs/trainerteam/",
+    "/admin/programs/trainingsession/",
+    "/admin/programs/followup/",
+    "/admin/programs/occupationgroup/",
+    "/admin/programs/product/",
+    "/admin/sammachip/auditentry/",
+]
+
+
+def grow(two_districts, count, teams):
+    """``count`` households with follow-ups; the first ``teams`` of them each get a team (one
+    per fiscal year) and a training session."""
+    village = two_districts["phon"]
+    first_year = 2551 + TrainingSession.objects.count()
+    for n in range(count):
+        team = make_team(village=village, fiscal_year=first_year + n) if n < teams else None
+        household = make_household(village=village, trainer_team=team, fiscal_year=2568)
+        FollowUp.objects.create(household=household, visited_on="2024-06-21")
+        if team:
+            session = TrainingSession.objects.create(
+                team=team, start_date="2024-06-21", end_date="2024-06-22"
+            )
+            session.attendees.add(household)
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_changelist_queries_do_not_grow(
+    province_client, two_districts, url, django_assert_max_num_queries
+):
+    grow(two_districts, 1, teams=1)
+    with django_assert_max_num_queries(30) as small:
+        province_client.get(url)
+    grow(two_districts, 210, teams=40)
+    assert Household.objects.count() > 200
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        province_client.get(url)
