@@ -360,7 +360,18 @@ class Household(DistrictFromVillage, PersonName):
         ]
         indexes = [
             models.Index(fields=["district", "fiscal_year", "status"], name="household_kpi_idx"),
-            models.Index(fields=["last_name", "first_name"], name="household_name_idx"),
+            # Prefix search (``startswith``, i.e. LIKE 'x%') on PostgreSQL needs the pattern
+            # operator class whatever the database collation; other databases ignore opclasses.
+            models.Index(
+                fields=["last_name"],
+                name="household_last_name_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["first_name"],
+                name="household_first_name_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
