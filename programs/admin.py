@@ -1,19 +1,26 @@
 import datetime
+import io
+import tempfile
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportMixin
+from import_export.formats import base_formats
 
-from programs import services
+from programs import services, spreadsheets
 from programs.models import (
     HOUSEHOLDS_PER_VILLAGE,
+    ExportLog,
     FollowUp,
     Household,
     Occupation,
@@ -24,6 +31,9 @@ from programs.models import (
     TrainerTeam,
     TrainingSession,
 )
+from programs.resources import HouseholdResource
+from programs.spreadsheets import TooManyRows
+from programs.storage import EncryptedCacheStorage
 from sammachip import thaidate
 from sammachip.admin_tools import (
     AuditedAdminMixin,
@@ -249,8 +259,13 @@ class FollowUpInline(DistrictScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(CitizenIdAdminMixin, AuditedAdminMixin, ProgrammeAdmin):
+class HouseholdAdmin(ImportMixin, CitizenIdAdminMixin, AuditedAdminMixin, ProgrammeAdmin):
     form = HouseholdForm
+    resource_classes = [HouseholdResource]
+    import_formats = [base_formats.XLSX, base_formats.CSV]
+    from_encoding = "utf-8-sig"
+    tmp_storage_class = EncryptedCacheStorage
+    import_template_name = "admin/programs/household/import.html"
     change_form_template = "admin/programs/citizen_id_change_form.html"
     change_list_template = "admin/programs/household/change_list.html"
     full_id_permission = "programs.view_full_citizen_id"
@@ -336,8 +351,85 @@ class HouseholdAdmin(CitizenIdAdminMixin, AuditedAdminMixin, ProgrammeAdmin):
                 self.admin_site.admin_view(self.progress_view),
                 name="programs_household_progress",
             ),
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="programs_household_export",
+            ),
+            path(
+                "import-template/",
+                self.admin_site.admin_view(self.import_template_view),
+                name="programs_household_import_template",
+            ),
             *super().get_urls(),
         ]
+
+    # ---- Excel: import through django-import-export, export through the fast writer -------
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("programs.add_household")
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_import_data_kwargs(self, **kwargs):
+        # All or nothing: any row error or validation error rolls the whole file back.
+        return {
+            **super().get_import_data_kwargs(**kwargs),
+            "rollback_on_validation_errors": True,
+        }
+
+    def export_view(self, request):
+        """The changelist's rows (its filters and search, the user's districts) as a file."""
+        if not request.user.has_perm("programs.export_household"):
+            raise PermissionDenied
+        params = request.GET.copy()
+        file_format = "csv" if params.pop("_format", ["xlsx"])[-1] == "csv" else "xlsx"
+        wants_full = params.pop("_full_ids", ["0"])[-1] == "1"
+        full_ids = wants_full and request.user.has_perm("programs.export_full_citizen_id")
+        if wants_full and not full_ids:
+            raise PermissionDenied
+        request.GET = params
+        queryset = self.get_changelist_instance(request).get_queryset(request)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        filename = f"households-{stamp}.{file_format}"
+        target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+        try:
+            services.household_list_export(
+                queryset=queryset,
+                target=target,
+                file_format=file_format,
+                full_ids=full_ids,
+                user=request.user,
+                filters=params.urlencode(),
+                source=ExportLog.Source.ADMIN,
+                remote_addr=request.META.get("REMOTE_ADDR"),
+            )
+        except TooManyRows as error:
+            target.close()
+            messages.error(request, str(error))
+            return redirect(
+                reverse("admin:programs_household_changelist") + "?" + params.urlencode()
+            )
+        target.seek(0)
+        content_type = (
+            "text/csv; charset=utf-8"
+            if file_format == "csv"
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response = FileResponse(
+            target, as_attachment=True, filename=filename, content_type=content_type
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def import_template_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        buffer = io.BytesIO()
+        spreadsheets.write_import_template(buffer, HouseholdResource())
+        buffer.seek(0)
+        return FileResponse(buffer, as_attachment=True, filename="household-import-template.xlsx")
 
     def progress_view(self, request):
         """KPIs per district and the stages per village, for one fiscal year, scoped."""
@@ -514,3 +606,46 @@ class ProductAdmin(AuditedAdminMixin, ProgrammeAdmin):
     search_fields = ["name__startswith"]
     autocomplete_fields = ["village", "group"]
     change_form_template = "admin/programs/audited_change_form.html"
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(admin.ModelAdmin):
+    """Every export, for provincial staff. Read-only: it is evidence."""
+
+    list_display = [
+        "when",
+        "user",
+        "source",
+        "file_format",
+        "row_count",
+        "full_ids",
+        "districts",
+        "filters",
+    ]
+    list_select_related = ["user"]
+    list_filter = ["source", "full_ids", "file_format"]
+    fields = [
+        "when",
+        "user",
+        "source",
+        "file_format",
+        "filters",
+        "districts",
+        "row_count",
+        "full_ids",
+        "remote_addr",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("เวลา"), ordering="created_at")
+    def when(self, obj):
+        return thaidate.format_thai_datetime(obj.created_at)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

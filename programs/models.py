@@ -609,3 +609,40 @@ class Product(DistrictFromVillage):
 
     def __str__(self):
         return self.name
+
+
+class ExportLog(models.Model):
+    """One row per export of a household list: who, when, what filter, how many rows."""
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", _("หน้าจัดการข้อมูล")
+        COMMAND = "command", _("คำสั่งระบบ (command line)")
+
+    created_at = models.DateTimeField(_("เวลา"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ผู้ส่งออก"),
+    )
+    source = models.CharField(_("ช่องทาง"), max_length=16, choices=Source.choices)
+    file_format = models.CharField(_("รูปแบบไฟล์"), max_length=8)
+    filters = models.TextField(_("เงื่อนไขการกรอง"), blank=True)
+    districts = models.CharField(_("อำเภอที่มีสิทธิ์"), max_length=500, blank=True)
+    row_count = models.PositiveIntegerField(_("จำนวนแถว"))
+    full_ids = models.BooleanField(_("มีเลขประจำตัวประชาชนเต็ม"), default=False)
+    remote_addr = models.GenericIPAddressField(_("ที่อยู่ IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("บันทึกการส่งออกข้อมูล")
+        verbose_name_plural = _("บันทึกการส่งออกข้อมูล")
+        ordering = ["-created_at"]
+        permissions = [
+            ("export_household", _("ส่งออกรายชื่อครัวเรือน")),
+            ("export_full_citizen_id", _("ส่งออกรายชื่อครัวเรือนพร้อมเลขประจำตัวประชาชนเต็ม")),
+        ]
+
+    def __str__(self):
+        return f"ส่งออก {self.row_count} แถว ({self.get_source_display()})"

@@ -33,7 +33,20 @@ DISTRICT_DATA = (
         "occupationgroup",
         "product",
     )
-    | {"programs.view_occupation", "sammachip.view_auditentry"}
+    | {"programs.view_occupation", "sammachip.view_auditentry", "programs.export_household"}
+    # Articles: officers write and submit drafts of their districts (scoping decides which rows);
+    # publishing, sending back, unpublishing and archiving are provincial (PROVINCE_ONLY).
+    | {
+        "articles.view_article",
+        "articles.add_article",
+        "articles.change_article",
+        "articles.view_articleimage",
+        "articles.add_articleimage",
+        "articles.change_articleimage",
+        "articles.delete_articleimage",
+        "articles.view_articlerevision",
+        "articles.view_category",
+    }
 )
 
 PROVINCE_ONLY = {
@@ -46,6 +59,13 @@ PROVINCE_ONLY = {
     # PDPA: seeing a full citizen ID is provincial staff's, and each look is audited.
     "programs.view_full_citizen_id",
     "programs.view_full_citizen_id_sage",
+    "programs.export_full_citizen_id",
+    "programs.view_exportlog",
+    "articles.publish_article",
+    "articles.delete_article",
+    "articles.add_category",
+    "articles.change_category",
+    "articles.delete_category",
 }
 
 ROLE_PERMISSIONS = {

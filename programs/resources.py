@@ -1,0 +1,389 @@
+"""``HouseholdResource``: the one column definition of household lists in Excel.
+
+The admin import (django-import-export, dry-run preview then confirm), the admin export, the
+``export_households`` command and the import template all take their columns from here. Exports
+are written by ``programs.spreadsheets`` straight from ``values()`` rows using each column's
+``attribute`` path and widget, so no per-row queries and no model instances are made.
+"""
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from programs.models import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, Household, Occupation
+from sammachip import citizen_id, thaidate
+from sammachip.fields import parse_thai_date
+from sammachip.validators import normalize_phone, validate_thai_phone
+from villages.models import Village
+
+MASKED_RE = re.compile(r"^\d-\d{4}-x{5}-x{2}-\d$", re.IGNORECASE)
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unescape_formula(value):
+    """Import side of CSV formula escaping: ``'=x`` (written by our export) becomes ``=x``."""
+    if (
+        isinstance(value, str)
+        and len(value) > 1
+        and value[0] == "'"
+        and (value[1] in FORMULA_PREFIXES)
+    ):
+        return value[1:]
+    return value
+
+
+class TextWidget(widgets.CharWidget):
+    """Text cells: trimmed, NFC, formula escape undone; control characters refused."""
+
+    def __init__(self, *, required=False, label="", **kwargs):
+        self.required = required
+        self.label = label
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None:
+            value = ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = unicodedata.normalize("NFC", unescape_formula(str(value))).strip()
+        if CONTROL_RE.search(text):
+            raise ValueError(_("มีอักขระควบคุมที่มองไม่เห็นปนอยู่ กรุณาพิมพ์ข้อความใหม่"))
+        if self.required and not text:
+            raise ValueError(_("ต้องกรอก%(label)s") % {"label": self.label})
+        return text
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class FiscalYearWidget(widgets.IntegerWidget):
+    def clean(self, value, row=None, **kwargs):
+        text = str(unescape_formula(value) if value is not None else "").strip()
+        text = text.translate(citizen_id.THAI_DIGITS).removesuffix(".0")
+        if not text:
+            raise ValueError(_("ต้องกรอกปีงบประมาณ (พ.ศ.)"))
+        if not text.isdigit():
+            raise ValueError(_("ปีงบประมาณต้องเป็นตัวเลข พ.ศ. เช่น 2568"))
+        year = int(text)
+        if 1900 < year < 2400:
+            raise ValueError(
+                _("ปีงบประมาณต้องเป็น พ.ศ.: %(ce)d น่าจะเป็น พ.ศ. %(be)d")
+                % {"ce": year, "be": year + thaidate.BE_OFFSET}
+            )
+        if not FISCAL_YEAR_MIN <= year <= FISCAL_YEAR_MAX:
+            raise ValueError(_("ปีงบประมาณ %(year)d ไม่อยู่ในช่วงที่ใช้ได้") % {"year": year})
+        return year
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class CitizenIdWidget(widgets.Widget):
+    """13 digits however typed (number, dashes, spaces, Thai digits). A masked value
+    (``1-2345-xxxxx-xx-1``, as in an exported list) means "unchanged"."""
+
+    def __init__(self, *, full=False):
+        self.full = full
+        super().__init__()
+
+    def clean(self, value, row=None, **kwargs):
+        value = unescape_formula(value)
+        if value is None or str(value).strip() == "":
+            raise ValueError(_("ต้องกรอกเลขประจำตัวประชาชน 13 หลัก"))
+        try:
+            return citizen_id.validate(value)
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from error
+
+    def render(self, value, obj=None, **kwargs):
+        if not value:
+            return ""
+        return citizen_id.normalize(value) if self.full else citizen_id.mask(value)
+
+
+class CitizenIdField(fields.Field):
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        value = row.get(self.column_name)
+        if isinstance(value, str) and MASKED_RE.match(value.strip()):
+            if instance.pk:
+                return  # the exported, masked number: keep what is stored
+            raise ValueError(_("รายการใหม่ต้องกรอกเลขประจำตัวประชาชนเต็ม 13 หลัก"))
+        super().save(instance, row, is_m2m, **kwargs)
+
+
+class VillageWidget(widgets.ForeignKeyWidget):
+    """A village by its 8-digit DOPA code, only among the importer's districts."""
+
+    def __init__(self, user=None):
+        self.user = user
+        self._cache = {}
+        super().__init__(Village, field="code")
+
+    def clean(self, value, row=None, **kwargs):
+        code = str(unescape_formula(value) or "").strip().translate(citizen_id.THAI_DIGITS)
+        code = code.removesuffix(".0")
+        if not code:
+            raise ValueError(_("ต้องกรอกรหัสหมู่บ้าน 8 หลัก"))
+        if code not in self._cache:
+            village = Village.objects.filter(code=code).first()
+            self._cache[code] = village
+        village = self._cache[code]
+        if village is None:
+            raise ValueError(_("ไม่พบหมู่บ้านรหัส %(code)s ในระบบ") % {"code": code})
+        if (
+            self.user is not None
+            and not Village.objects.for_user(self.user).filter(pk=village.pk).exists()
+        ):
+            raise ValueError(_("หมู่บ้านรหัส %(code)s อยู่นอกอำเภอที่ท่านรับผิดชอบ") % {"code": code})
+        return village
+
+    def render(self, value, obj=None, **kwargs):
+        return value.code if value else ""
+
+
+class OccupationWidget(widgets.ForeignKeyWidget):
+    def __init__(self):
+        self._by_name = None
+        super().__init__(Occupation, field="name")
+
+    def clean(self, value, row=None, **kwargs):
+        name = str(unescape_formula(value) or "").strip()
+        if not name:
+            return None
+        if self._by_name is None:
+            self._by_name = {o.name: o for o in Occupation.objects.all()}
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise ValueError(
+                _("ไม่พบอาชีพ “%(name)s” ในรายการอาชีพ (ดูแผ่นงาน “คำอธิบาย”)") % {"name": name}
+            ) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+class StatusWidget(widgets.Widget):
+    """Status by its Thai label (or its code)."""
+
+    by_label = {str(label): value for value, label in Household.Status.choices}
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(unescape_formula(value) or "").strip()
+        if not text:
+            return Household.Status.TARGET
+        if text in Household.Status.values:
+            return text
+        if text in self.by_label:
+            return self.by_label[text]
+        choices = ", ".join(self.by_label)
+        raise ValueError(_("สถานะ “%(s)s” ไม่ถูกต้อง ใช้ได้: %(c)s") % {"s": text, "c": choices})
+
+    def render(self, value, obj=None, **kwargs):
+        return str(Household.Status(value).label) if value else ""
+
+
+class IncomeWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        value = unescape_formula(value)
+        if value is None or str(value).strip() == "":
+            return None
+        text = str(value).translate(citizen_id.THAI_DIGITS).replace(",", "").strip()
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(_("รายได้ต้องเป็นตัวเลข (บาทต่อเดือน)")) from None
+        if amount < 0:
+            raise ValueError(_("รายได้ต้องไม่ติดลบ"))
+        return amount.quantize(Decimal("0.01"))
+
+    def render(self, value, obj=None, **kwargs):
+        return None if value is None else float(value)
+
+
+class PhoneWidget(TextWidget):
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if not text:
+            return ""
+        digits = normalize_phone(text)
+        if len(digits) == 9 and digits[0] in "689":  # Excel dropped the leading 0
+            digits = "0" + digits
+        try:
+            validate_thai_phone(digits)
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from error
+        return digits
+
+
+class BEDateWidget(widgets.Widget):
+    """Dates shown in the Buddhist Era; read as Excel dates or text in BE or CE."""
+
+    def clean(self, value, row=None, **kwargs):
+        import datetime
+
+        if value in (None, ""):
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        parsed = parse_thai_date(value)
+        if parsed is None:
+            raise ValueError(_("วันที่ไม่ถูกต้อง ใช้รูปแบบ วัน/เดือน/ปี เช่น 21/06/2567"))
+        return parsed
+
+    def render(self, value, obj=None, **kwargs):
+        return thaidate.format_thai_date(value) if value else ""
+
+
+class SageNameWidget(widgets.Widget):
+    def render(self, value, obj=None, **kwargs):
+        return str(value) if value else ""
+
+
+class HouseholdResource(resources.ModelResource):
+    """Columns of a household list (Thai headers). ``full_ids`` decides whether exported citizen
+    IDs are whole or masked; ``user`` scopes the rows an import may touch."""
+
+    id = fields.Field("id", "รหัสรายการ", widgets.IntegerWidget())
+    fiscal_year = fields.Field("fiscal_year", "ปีงบประมาณ (พ.ศ.)", FiscalYearWidget())
+    district = fields.Field("district__name_th", "อำเภอ", TextWidget(), readonly=True)
+    subdistrict = fields.Field("village__subdistrict__name_th", "ตำบล", TextWidget(), readonly=True)
+    village = fields.Field("village", "รหัสหมู่บ้าน", VillageWidget())
+    moo = fields.Field("village__moo", "หมู่ที่", widgets.IntegerWidget(), readonly=True)
+    village_name = fields.Field("village__name_th", "ชื่อหมู่บ้าน", TextWidget(), readonly=True)
+    house_no = fields.Field("house_no", "บ้านเลขที่", TextWidget(required=True, label="บ้านเลขที่"))
+    prefix = fields.Field("prefix", "คำนำหน้า", TextWidget())
+    first_name = fields.Field("first_name", "ชื่อ", TextWidget(required=True, label="ชื่อ"))
+    last_name = fields.Field("last_name", "นามสกุล", TextWidget(required=True, label="นามสกุล"))
+    citizen_id = CitizenIdField("citizen_id", "เลขประจำตัวประชาชน", CitizenIdWidget())
+    phone = fields.Field("phone", "โทรศัพท์", PhoneWidget())
+    occupation = fields.Field("occupation", "อาชีพ", OccupationWidget())
+    sage = fields.Field("trainer_team__sage", "ปราชญ์ชุมชนของทีม", SageNameWidget(), readonly=True)
+    status = fields.Field("status", "สถานะ", StatusWidget())
+    income_before = fields.Field("income_before", "รายได้ก่อนเข้าร่วม (บาท/เดือน)", IncomeWidget())
+    income_after = fields.Field("income_after", "รายได้เมื่อประเมินสิ้นปี (บาท/เดือน)", IncomeWidget())
+    group = fields.Field("group__name", "กลุ่มอาชีพ", TextWidget(), readonly=True)
+    updated_at = fields.Field("updated_at", "แก้ไขล่าสุด", BEDateWidget(), readonly=True)
+
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            "fiscal_year",
+            "district",
+            "subdistrict",
+            "village",
+            "moo",
+            "village_name",
+            "house_no",
+            "prefix",
+            "first_name",
+            "last_name",
+            "citizen_id",
+            "phone",
+            "occupation",
+            "sage",
+            "status",
+            "income_before",
+            "income_after",
+            "group",
+            "updated_at",
+        ]
+        export_order = fields
+        import_id_fields = ["id"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def __init__(self, *, user=None, full_ids=False, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self.full_ids = full_ids
+        self.fields["citizen_id"].widget = CitizenIdWidget(full=full_ids)
+        self.fields["village"].widget = VillageWidget(user=user)
+        self._seen_ids = {}
+
+    # ---- import ---------------------------------------------------------------------------
+
+    def get_queryset(self):
+        queryset = Household.objects.select_related("village")
+        return queryset.for_user(self.user) if self.user is not None else queryset
+
+    def get_instance(self, instance_loader, row):
+        raw = row.get(self.fields["id"].column_name)
+        if raw in (None, ""):
+            return None
+        try:
+            pk = int(float(raw))
+        except (TypeError, ValueError):
+            raise ValidationError(_("รหัสรายการต้องเป็นตัวเลข หรือเว้นว่างสำหรับรายการใหม่")) from None
+        instance = self.get_queryset().filter(pk=pk).first()
+        if instance is None:
+            raise ValidationError(
+                _("ไม่พบรหัสรายการ %(id)d ในอำเภอที่ท่านรับผิดชอบ (เว้นว่างสำหรับรายการใหม่)") % {"id": pk}
+            )
+        return instance
+
+    def before_import_row(self, row, **kwargs):
+        """Refuse a person listed twice in the same file and year (the database check only
+        sees rows already saved)."""
+        number_cell = row.get(self.fields["citizen_id"].column_name)
+        year_cell = row.get(self.fields["fiscal_year"].column_name)
+        if isinstance(number_cell, str) and MASKED_RE.match(number_cell.strip()):
+            return
+        if not citizen_id.is_valid(number_cell or ""):
+            return  # the field itself reports it
+        key = (citizen_id.normalize(number_cell), str(year_cell).strip())
+        row_number = kwargs.get("row_number")
+        if key in self._seen_ids:
+            raise ValidationError(
+                {
+                    "citizen_id": _("เลขประจำตัวประชาชนซ้ำกับแถวที่ %(row)s ในไฟล์นี้")
+                    % {"row": self._seen_ids[key]}
+                }
+            )
+        self._seen_ids[key] = row_number
+
+    # ---- export -----------------------------------------------------------------------------
+
+    # Fields whose export value is read from other columns than their ``attribute``.
+    export_value_paths = {
+        "village": ("village__code",),
+        "occupation": ("occupation__name",),
+        "sage": (
+            "trainer_team__sage__prefix",
+            "trainer_team__sage__first_name",
+            "trainer_team__sage__last_name",
+        ),
+    }
+
+    def export_columns(self):
+        """``[(header, value paths, render)]``: how the fast writers build each cell from a
+        ``values_list`` row. Same headers and order as ``get_export_headers()``."""
+        columns = []
+        for name, field in zip(self.get_export_order(), self.get_export_fields(), strict=True):
+            paths = self.export_value_paths.get(name)
+            if paths is None:
+                columns.append((field.column_name, (field.attribute,), field.widget.render))
+            elif len(paths) == 1:
+                columns.append((field.column_name, paths, _plain))
+            else:
+                columns.append((field.column_name, paths, _joined_name))
+        return columns
+
+
+def _plain(value, obj=None, **kwargs):
+    return "" if value is None else value
+
+
+def _joined_name(*parts, obj=None, **kwargs):
+    prefix, first, last = parts
+    return f"{prefix or ''}{first or ''} {last or ''}".strip()

@@ -1,0 +1,210 @@
+"""Household lists as Excel and CSV files, fast and safe.
+
+* Columns come from ``HouseholdResource.export_columns()`` (the one column definition).
+* Rows stream from ``values_list(...).iterator()``: no model instances, no per-row queries, no
+  list of ids in memory.
+* xlsx is written by ``rustpy-xlsxwriter`` (Rust's rust_xlsxwriter) in constant memory: text
+  is always a string cell (never a formula, a 13-digit ID never becomes 1.10E+12), numbers stay
+  numbers; header row frozen, autofilter, column widths.
+* CSV is UTF-8 with a BOM (so Excel shows Thai); text beginning with ``= + - @``, tab or CR gets
+  a leading ``'`` (OWASP CSV injection), which ``resources.unescape_formula`` strips on import.
+"""
+
+import csv
+import io
+
+import rustpy_xlsxwriter
+from django.utils.translation import gettext as _
+
+from programs.resources import FORMULA_PREFIXES, HouseholdResource
+
+EXCEL_MAX_ROWS = 1_048_576  # a worksheet's limit, the header row included
+CHUNK = 2000
+
+
+class TooManyRows(Exception):
+    pass
+
+
+def household_rows(queryset, resource):
+    """Yield lists of cell values for ``queryset`` in the resource's column order."""
+    columns = resource.export_columns()
+    paths = []
+    slices = []
+    for _header, column_paths, _render in columns:
+        start = len(paths)
+        paths.extend(column_paths)
+        slices.append(slice(start, len(paths)))
+    renders = [render for _header, _paths, render in columns]
+    for values in queryset.order_by("pk").values_list(*paths).iterator(chunk_size=CHUNK):
+        yield [
+            render(*values[part]) if (part.stop - part.start) > 1 else render(values[part][0])
+            for render, part in zip(renders, slices, strict=True)
+        ]
+
+
+COLUMN_WIDTHS = {
+    "รหัสรายการ": 10,
+    "ปีงบประมาณ (พ.ศ.)": 12,
+    "อำเภอ": 16,
+    "ตำบล": 16,
+    "รหัสหมู่บ้าน": 12,
+    "หมู่ที่": 7,
+    "ชื่อหมู่บ้าน": 20,
+    "บ้านเลขที่": 10,
+    "คำนำหน้า": 9,
+    "ชื่อ": 16,
+    "นามสกุล": 18,
+    "เลขประจำตัวประชาชน": 20,
+    "โทรศัพท์": 13,
+    "อาชีพ": 22,
+    "ปราชญ์ชุมชนของทีม": 24,
+    "สถานะ": 12,
+    "รายได้ก่อนเข้าร่วม (บาท/เดือน)": 16,
+    "รายได้เมื่อประเมินสิ้นปี (บาท/เดือน)": 16,
+    "กลุ่มอาชีพ": 22,
+    "แก้ไขล่าสุด": 18,
+}
+
+
+def write_xlsx(target, queryset, resource, *, sheet_name="ครัวเรือนเป้าหมาย"):
+    """Write the list to ``target`` (a path or a binary file); return the number of rows."""
+    total = queryset.count()
+    if total + 1 > EXCEL_MAX_ROWS:
+        raise TooManyRows(
+            _(
+                "มี %(n)s แถว เกินขีดจำกัดของ Excel (1,048,575 แถวต่อแผ่นงาน) กรุณากรองให้น้อยลง "
+                "เช่น เลือกอำเภอหรือปีงบประมาณ"
+            )
+            % {"n": f"{total:,}"}
+        )
+    headers = [header for header, _paths, _render in resource.export_columns()]
+
+    def records():
+        for row in household_rows(queryset, resource):
+            yield dict(zip(headers, row, strict=True))
+
+    if total == 0:
+        _write_header_only(target, headers, sheet_name)
+        return 0
+    rustpy_xlsxwriter.write_worksheet(
+        records(),
+        target,
+        sheet_name=sheet_name,
+        freeze_row=1,
+        autofilter=True,
+        bold_headers=True,
+        column_widths={h: COLUMN_WIDTHS.get(h, 14) for h in headers},
+    )
+    return total
+
+
+def _write_header_only(target, headers, sheet_name):
+    """The Rust writer takes its header from the first record; an empty list still gets one."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_name
+    sheet.append(headers)
+    sheet.freeze_panes = "A2"
+    workbook.save(target)
+
+
+def escape_csv_cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def write_csv(stream, queryset, resource):
+    """Write UTF-8-with-BOM CSV text to ``stream`` (a text file); return the number of rows."""
+    headers = [header for header, _paths, _render in resource.export_columns()]
+    stream.write("\ufeff")
+    writer = csv.writer(stream)
+    writer.writerow(headers)
+    count = 0
+    for row in household_rows(queryset, resource):
+        writer.writerow([escape_csv_cell(cell) for cell in row])
+        count += 1
+    return count
+
+
+def csv_bytes(queryset, resource):
+    buffer = io.StringIO()
+    count = write_csv(buffer, queryset, resource)
+    return buffer.getvalue().encode("utf-8"), count
+
+
+def default_resource(*, user=None, full_ids=False):
+    return HouseholdResource(user=user, full_ids=full_ids)
+
+
+IMPORT_NOTES = [
+    ("รหัสรายการ", "เว้นว่างสำหรับรายการใหม่ · มีค่า = แก้ไขรายการเดิม (จากไฟล์ที่ส่งออก)"),
+    ("ปีงบประมาณ (พ.ศ.)", "จำเป็น · ปี พ.ศ. 4 หลัก เช่น 2568 (ปี ค.ศ. จะถูกปฏิเสธ)"),
+    ("รหัสหมู่บ้าน", "จำเป็น · รหัส 8 หลักของกรมการปกครอง เช่น 40120711 ต้องอยู่ในอำเภอของท่าน"),
+    ("บ้านเลขที่", "จำเป็น"),
+    ("ชื่อ", "จำเป็น"),
+    ("นามสกุล", "จำเป็น"),
+    (
+        "เลขประจำตัวประชาชน",
+        "จำเป็น · 13 หลัก พิมพ์มีขีด เว้นวรรค หรือเลขไทยได้ · "
+        "เลขที่ปิดบางส่วน (x) จากไฟล์ส่งออก = ไม่เปลี่ยน · หนึ่งคนมีได้หนึ่งรายชื่อต่อปีงบประมาณ",
+    ),
+    ("โทรศัพท์", "มือถือ 10 หลัก หรือโทรศัพท์บ้าน 9 หลัก"),
+    ("อาชีพ", "ชื่ออาชีพตามรายการด้านล่าง"),
+    ("สถานะ", "เป้าหมาย / ฝึกอบรมแล้ว / ประกอบอาชีพ / รวมกลุ่ม / เลิก (ว่าง = เป้าหมาย)"),
+    ("รายได้ก่อนเข้าร่วม (บาท/เดือน)", "ตัวเลข ไม่ติดลบ"),
+    ("รายได้เมื่อประเมินสิ้นปี (บาท/เดือน)", "ตัวเลข ไม่ติดลบ"),
+    ("คอลัมน์อื่น", "อำเภอ ตำบล หมู่ที่ ชื่อหมู่บ้าน ปราชญ์ กลุ่ม แก้ไขล่าสุด: แสดงเพื่ออ่านเท่านั้น ระบบไม่นำเข้า"),
+]
+
+
+def write_import_template(target, resource):
+    """An .xlsx with the resource's headers, one filled example row and a notes sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from programs.models import Occupation
+
+    headers = [header for header, _paths, _render in resource.export_columns()]
+    example = {
+        "ปีงบประมาณ (พ.ศ.)": 2568,
+        "รหัสหมู่บ้าน": "40120711",
+        "บ้านเลขที่": "52",
+        "คำนำหน้า": "นาง",
+        "ชื่อ": "ตัวอย่าง",
+        "นามสกุล": "ใจดีสมมุติ",
+        "เลขประจำตัวประชาชน": "1-1017-00230-70-8",
+        "โทรศัพท์": "081-234-5678",
+        "อาชีพ": Occupation.objects.order_by("name").values_list("name", flat=True).first() or "",
+        "สถานะ": "เป้าหมาย",
+        "รายได้ก่อนเข้าร่วม (บาท/เดือน)": 3000,
+    }
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "ครัวเรือนเป้าหมาย"
+    sheet.append(headers)
+    sheet.append([example.get(header, "") for header in headers])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for cell in sheet[2]:
+        if isinstance(cell.value, str):
+            cell.number_format = "@"  # text: Excel must not turn the ID into a number
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = COLUMN_WIDTHS.get(
+            header, 14
+        )
+    notes = workbook.create_sheet("คำอธิบาย")
+    notes.append(["คอลัมน์", "วิธีกรอก"])
+    for row in IMPORT_NOTES:
+        notes.append(list(row))
+    notes.append([])
+    notes.append(["อาชีพที่ใช้ได้"])
+    for name in Occupation.objects.order_by("name").values_list("name", flat=True):
+        notes.append([name])
+    notes.column_dimensions["A"].width = 34
+    notes.column_dimensions["B"].width = 100
+    workbook.save(target)

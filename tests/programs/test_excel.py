@@ -1,0 +1,416 @@
+"""Household lists to and from Excel: columns, scoping, Excel-correctness, injection, the log."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from programs import spreadsheets
+from programs.models import ExportLog, Household
+from programs.resources import HouseholdResource
+from tests.programs.factories import make_household, make_occupation, valid_id
+
+pytestmark = pytest.mark.django_db
+EXPORT = "/admin/programs/household/export/"
+
+
+def workbook(response):
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def sheet_rows(book):
+    sheet = book.worksheets[0]
+    return [[cell for cell in row] for row in sheet.iter_rows()]
+
+
+@pytest.fixture
+def lists(programme):
+    make_occupation("ทอผ้าไหม")
+    phon = programme["phon"]["household"]
+    Household.objects.filter(pk=phon.pk).update(income_before=1500, income_after=1650)
+    make_household(
+        village=programme["phon"]["village"],
+        first_name='=HYPERLINK("x")',
+        last_name="+ลบ",
+        status="practising",
+    )
+    return programme
+
+
+def headers():
+    return HouseholdResource().get_export_headers()
+
+
+# ---- one column definition ---------------------------------------------------------------
+
+
+def test_every_writer_takes_its_columns_from_the_resource(province_client, lists, tmp_path):
+    xlsx = sheet_rows(workbook(province_client.get(EXPORT, {"_format": "xlsx"})))[0]
+    csv_text = b"".join(province_client.get(EXPORT, {"_format": "csv"}).streaming_content)
+    template = openpyxl.load_workbook(
+        io.BytesIO(
+            b"".join(
+                province_client.get("/admin/programs/household/import-template/").streaming_content
+            )
+        )
+    ).worksheets[0]
+    out = tmp_path / "cmd.xlsx"
+    call_command("export_households", "--output", str(out), stdout=io.StringIO())
+    command = next(openpyxl.load_workbook(out).worksheets[0].iter_rows(values_only=True))
+    assert [c.value for c in xlsx] == headers()
+    assert csv_text.decode("utf-8-sig").splitlines()[0].split(",") == headers()
+    assert [c.value for c in template[1]] == headers()
+    assert list(command) == headers()
+
+
+def test_headers_are_thai(lists):
+    assert "เลขประจำตัวประชาชน" in headers()
+    assert "ปีงบประมาณ (พ.ศ.)" in headers()
+
+
+# ---- Excel-correct xlsx ---------------------------------------------------------------------
+
+
+def test_full_id_export_keeps_13_digit_text(province_client, lists):
+    rows = sheet_rows(workbook(province_client.get(EXPORT, {"_format": "xlsx", "_full_ids": "1"})))
+    column = headers().index("เลขประจำตัวประชาชน")
+    ids = [row[column] for row in rows[1:]]
+    assert all(cell.data_type == "s" for cell in ids)
+    assert {cell.value for cell in ids} >= {lists["phon"]["household"].citizen_id}
+
+
+def test_no_cell_is_a_formula(province_client, lists):
+    rows = sheet_rows(workbook(province_client.get(EXPORT, {"_format": "xlsx"})))
+    assert all(cell.data_type != "f" for row in rows for cell in row)
+    assert '=HYPERLINK("x")' in [cell.value for row in rows for cell in row]
+
+
+def test_numbers_stay_numbers(province_client, lists):
+    rows = sheet_rows(workbook(province_client.get(EXPORT, {"_format": "xlsx"})))
+    income = headers().index("รายได้ก่อนเข้าร่วม (บาท/เดือน)")
+    year = headers().index("ปีงบประมาณ (พ.ศ.)")
+    values = [row[income] for row in rows[1:] if row[income].value is not None]
+    assert values
+    assert all(cell.data_type == "n" for cell in values)
+    assert all(row[year].value == 2568 for row in rows[1:])
+
+
+def test_header_frozen_with_autofilter(province_client, lists):
+    sheet = workbook(province_client.get(EXPORT, {"_format": "xlsx"})).worksheets[0]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref.startswith("A1:")
+
+
+def test_default_export_masks_ids(province_client, lists):
+    rows = sheet_rows(workbook(province_client.get(EXPORT, {"_format": "xlsx"})))
+    column = headers().index("เลขประจำตัวประชาชน")
+    assert all("xxxxx" in row[column].value for row in rows[1:])
+
+
+# ---- scoping and filters ---------------------------------------------------------------------
+
+
+def test_officer_exports_only_own_district_whatever_the_request_says(phon_client, lists):
+    district = headers().index("อำเภอ")
+    for params in ({}, {"district__code__exact": "4001"}, {"q": "ครัวเรือนmuang"}):
+        rows = sheet_rows(workbook(phon_client.get(EXPORT, {"_format": "xlsx", **params})))
+        assert {row[district].value for row in rows[1:]} <= {"พล"}, params
+    rows = sheet_rows(workbook(phon_client.get(EXPORT, {"_format": "xlsx"})))
+    assert len(rows) == 3
+
+
+def test_officer_cannot_export_full_ids(phon_client, lists):
+    assert phon_client.get(EXPORT, {"_full_ids": "1"}).status_code == 403
+    assert not ExportLog.objects.exists()
+
+
+def test_export_honours_filters_and_search(province_client, lists):
+    rows = sheet_rows(
+        workbook(province_client.get(EXPORT, {"_format": "xlsx", "status__exact": "practising"}))
+    )
+    status = headers().index("สถานะ")
+    assert [row[status].value for row in rows[1:]] == ["ประกอบอาชีพ"]
+    rows = sheet_rows(
+        workbook(province_client.get(EXPORT, {"_format": "xlsx", "q": "ครัวเรือนmuang"}))
+    )
+    assert len(rows) == 2
+
+
+def test_every_export_is_logged(province_client, province_staff, lists):
+    province_client.get(EXPORT, {"_format": "xlsx", "_full_ids": "1", "status__exact": "target"})
+    log = ExportLog.objects.get()
+    assert log.user == province_staff
+    assert log.full_ids
+    assert log.row_count == 2
+    assert "status__exact=target" in log.filters
+    assert log.source == "admin"
+
+
+def test_export_log_is_for_provincial_staff(province_client, phon_officer, lists):
+    from django.test import Client
+
+    province_client.get(EXPORT, {"_format": "xlsx"})
+    officer = Client()
+    officer.force_login(phon_officer)
+    assert province_client.get("/admin/programs/exportlog/").status_code == 200
+    assert officer.get("/admin/programs/exportlog/").status_code == 403
+
+
+# ---- CSV --------------------------------------------------------------------------------------
+
+
+def test_csv_has_bom_and_escapes_formulas(province_client, lists):
+    raw = b"".join(province_client.get(EXPORT, {"_format": "csv"}).streaming_content)
+    text = raw.decode("utf-8")
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert "'=HYPERLINK" in text
+    assert "'+ลบ" in text
+
+
+def test_csv_numbers_are_not_escaped(lists):
+    assert spreadsheets.escape_csv_cell(-5) == -5
+    assert spreadsheets.escape_csv_cell("-5") == "'-5"
+
+
+# ---- the command ------------------------------------------------------------------------------
+
+
+def test_command_exports_a_fiscal_year_masked(tmp_path, lists):
+    out = tmp_path / "fy.xlsx"
+    call_command(
+        "export_households",
+        "--fiscal-year",
+        "2568",
+        "--district",
+        "4012",
+        "--output",
+        str(out),
+        stdout=io.StringIO(),
+    )
+    rows = list(openpyxl.load_workbook(out).worksheets[0].iter_rows(values_only=True))
+    column = headers().index("เลขประจำตัวประชาชน")
+    assert len(rows) == 3
+    assert all("xxxxx" in row[column] for row in rows[1:])
+    log = ExportLog.objects.get()
+    assert log.source == "command"
+    assert not log.full_ids
+
+
+def test_command_full_ids(tmp_path, lists):
+    out = tmp_path / "full.xlsx"
+    call_command("export_households", "--full-ids", "--output", str(out), stdout=io.StringIO())
+    rows = list(openpyxl.load_workbook(out).worksheets[0].iter_rows(values_only=True))
+    column = headers().index("เลขประจำตัวประชาชน")
+    assert lists["muang"]["household"].citizen_id in [row[column] for row in rows]
+    assert ExportLog.objects.get().full_ids
+
+
+def test_command_refuses_a_ce_year_with_a_hint(tmp_path, lists):
+    with pytest.raises(CommandError, match="2568"):
+        call_command(
+            "export_households", "--fiscal-year", "2025", "--output", str(tmp_path / "x.xlsx")
+        )
+
+
+# ---- import ---------------------------------------------------------------------------------
+
+
+def filled_template(rows):
+    """The downloadable template with ``rows`` (dicts by header) instead of its example."""
+    buffer = io.BytesIO()
+    spreadsheets.write_import_template(buffer, HouseholdResource())
+    buffer.seek(0)
+    book = openpyxl.load_workbook(buffer)
+    sheet = book.worksheets[0]
+    sheet.delete_rows(2)
+    names = [cell.value for cell in sheet[1]]
+    for row in rows:
+        sheet.append([row.get(name, "") for name in names])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def good_row(n, **overrides):
+    return {
+        "ปีงบประมาณ (พ.ศ.)": 2569,
+        "รหัสหมู่บ้าน": "40120711",
+        "บ้านเลขที่": str(n),
+        "คำนำหน้า": "นาย",
+        "ชื่อ": f"นำเข้า{n}",
+        "นามสกุล": "ทดสอบ",
+        "เลขประจำตัวประชาชน": valid_id(60000 + n),
+        "โทรศัพท์": "0812345678",
+        "อาชีพ": "ทอผ้าไหม",
+        "สถานะ": "เป้าหมาย",
+        **overrides,
+    }
+
+
+def admin_import(client, content, name="list.xlsx"):
+    upload = SimpleUploadedFile(name, content)
+    fmt = "0" if name.endswith(".xlsx") else "1"
+    return client.post(
+        "/admin/programs/household/import/", {"import_file": upload, "format": fmt, "resource": "0"}
+    )
+
+
+def admin_confirm(client, preview):
+    form = preview.context["confirm_form"]
+    return client.post(
+        "/admin/programs/household/process_import/",
+        {name: form.initial[name] for name in form.fields},
+    )
+
+
+def test_three_good_rows_and_one_bad_import_nothing_and_name_the_problem(phon_client, lists):
+    content = filled_template(
+        [
+            good_row(1),
+            good_row(2),
+            good_row(3, **{"เลขประจำตัวประชาชน": "1101700230709"}),
+            good_row(4),
+        ]
+    )
+    preview = admin_import(phon_client, content)
+    html = preview.content.decode()
+    assert preview.context.get("confirm_form") is None
+    assert "เลขตรวจสอบหลักสุดท้ายไม่ตรง" in html
+    assert not Household.objects.filter(fiscal_year=2569).exists()
+
+
+def test_fixed_file_imports_all_four(phon_client, lists):
+    content = filled_template([good_row(n) for n in range(1, 5)])
+    preview = admin_import(phon_client, content)
+    assert preview.context["confirm_form"] is not None
+    assert not Household.objects.filter(fiscal_year=2569).exists()
+    response = admin_confirm(phon_client, preview)
+    assert response.status_code == 302
+    assert Household.objects.filter(fiscal_year=2569, district_id="4012").count() == 4
+
+
+def test_the_waiting_upload_is_encrypted_in_the_cache_and_removed(phon_client, lists):
+    from django.core.cache import cache
+
+    from programs.storage import PREFIX
+
+    number = valid_id(60001)
+    preview = admin_import(phon_client, filled_template([good_row(1)]))
+    name = preview.context["confirm_form"].initial["import_file_name"]
+    stored = cache.get(PREFIX + name)
+    assert stored is not None
+    assert number.encode() not in stored
+    admin_confirm(phon_client, preview)
+    assert cache.get(PREFIX + name) is None
+
+
+def import_rows(user, rows, dry_run=True):
+    from import_export.formats.base_formats import XLSX
+
+    dataset = XLSX().create_dataset(filled_template(rows))
+    return HouseholdResource(user=user).import_data(
+        dataset, dry_run=dry_run, rollback_on_validation_errors=True
+    )
+
+
+def row_errors(result):
+    messages = []
+    for invalid in result.invalid_rows:
+        for errors in invalid.error_dict.values():
+            messages.extend(str(e) for e in errors)
+    for _number, errors in result.row_errors():
+        messages.extend(str(e.error) for e in errors)
+    return " | ".join(messages)
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"รหัสหมู่บ้าน": "40120799"}, "ไม่พบหมู่บ้านรหัส 40120799"),
+        ({"รหัสหมู่บ้าน": "40010102"}, "อยู่นอกอำเภอที่ท่านรับผิดชอบ"),
+        ({"โทรศัพท์": "12345"}, "เบอร์โทรศัพท์ไม่ถูกต้อง"),
+        ({"รายได้ก่อนเข้าร่วม (บาท/เดือน)": -100}, "รายได้ต้องไม่ติดลบ"),
+        ({"ชื่อ": ""}, "ต้องกรอกชื่อ"),
+        ({"ปีงบประมาณ (พ.ศ.)": 2025}, "พ.ศ. 2568"),
+        ({"อาชีพ": "ขับยานอวกาศ"}, "ไม่พบอาชีพ"),
+        ({"สถานะ": "สบายดี"}, "สถานะ “สบายดี” ไม่ถูกต้อง"),
+    ],
+)
+def test_row_errors_are_thai(phon_officer, lists, override, message):
+    result = import_rows(phon_officer, [good_row(1, **override)])
+    assert message in row_errors(result)
+
+
+def test_control_characters_are_refused(phon_officer, lists):
+    import tablib
+
+    row = good_row(1, **{"นามสกุล": "ทด\x07สอบ"})
+    dataset = tablib.Dataset(headers=list(row))
+    dataset.append(list(row.values()))
+    result = HouseholdResource(user=phon_officer).import_data(dataset, dry_run=True)
+    assert "อักขระควบคุม" in row_errors(result)
+
+
+def test_duplicate_within_the_file(phon_officer, lists):
+    result = import_rows(
+        phon_officer, [good_row(1), good_row(2, **{"เลขประจำตัวประชาชน": valid_id(60001)})]
+    )
+    assert "ซ้ำกับแถวที่ 1" in row_errors(result)
+
+
+def test_already_listed_in_that_year(phon_officer, lists):
+    existing = lists["muang"]["household"]
+    result = import_rows(
+        phon_officer,
+        [good_row(1, **{"ปีงบประมาณ (พ.ศ.)": 2568, "เลขประจำตัวประชาชน": existing.citizen_id})],
+    )
+    assert "มีรายชื่อเป็นครัวเรือนเป้าหมายในปีงบประมาณนี้แล้ว" in row_errors(result)
+
+
+@pytest.mark.parametrize(
+    "typed", [1101700230708, "1-1017-00230-70-8", "1 1017 00230 70 8", "๑๑๐๑๗๐๐๒๓๐๗๐๘"]
+)
+def test_ids_as_they_really_arrive(phon_officer, lists, typed):
+    result = import_rows(phon_officer, [good_row(1, **{"เลขประจำตัวประชาชน": typed})], dry_run=False)
+    assert not result.has_validation_errors(), row_errors(result)
+    assert Household.objects.with_citizen_id("1101700230708").exists()
+
+
+def test_reimport_of_an_export_updates_in_place(phon_client, phon_officer, lists, tmp_path):
+    response = phon_client.get(EXPORT, {"_format": "xlsx"})
+    book = workbook(response)
+    sheet = book.worksheets[0]
+    names = [cell.value for cell in sheet[1]]
+    status = names.index("สถานะ") + 1
+    sheet.cell(2, status).value = "ฝึกอบรมแล้ว"
+    out = io.BytesIO()
+    book.save(out)
+    from import_export.formats.base_formats import XLSX
+
+    before = Household.objects.count()
+    result = HouseholdResource(user=phon_officer).import_data(
+        XLSX().create_dataset(out.getvalue()), dry_run=False
+    )
+    assert not result.has_validation_errors(), row_errors(result)
+    assert Household.objects.count() == before
+    first_id = sheet.cell(2, 1).value
+    household = Household.objects.get(pk=first_id)
+    assert household.status == "trained"
+    assert household.citizen_id_masked == sheet.cell(2, names.index("เลขประจำตัวประชาชน") + 1).value
+    assert result.totals["skip"] == 1
+
+
+def test_a_row_id_of_another_district_is_refused(phon_officer, lists):
+    other = lists["muang"]["household"]
+    result = import_rows(phon_officer, [good_row(1, **{"รหัสรายการ": other.pk})])
+    assert "ไม่พบรหัสรายการ" in row_errors(result)
+
+
+def test_too_many_rows_for_excel_are_refused(monkeypatch, province_client, lists):
+    monkeypatch.setattr(spreadsheets, "EXCEL_MAX_ROWS", 2)
+    response = province_client.get(EXPORT, {"_format": "xlsx"}, follow=True)
+    assert "เกินขีดจำกัดของ Excel" in response.content.decode()
+    assert not ExportLog.objects.exists()
