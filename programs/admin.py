@@ -262,7 +262,7 @@ class FollowUpInline(DistrictScopedAdminMixin, admin.TabularInline):
 class HouseholdAdmin(ImportMixin, CitizenIdAdminMixin, AuditedAdminMixin, ProgrammeAdmin):
     form = HouseholdForm
     resource_classes = [HouseholdResource]
-    import_formats = [base_formats.XLSX, base_formats.CSV]
+    import_formats = [spreadsheets.CalamineXLSX, base_formats.CSV]
     from_encoding = "utf-8-sig"
     tmp_storage_class = EncryptedCacheStorage
     import_template_name = "admin/programs/household/import.html"

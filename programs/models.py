@@ -408,7 +408,9 @@ class Household(DistrictFromVillage, PersonName):
         super().clean()
         if self.citizen_id and self.fiscal_year:
             self.citizen_id_hash = citizen_id.keyed_hash(self.citizen_id)
-            duplicate = (
+            # A bulk import checks the whole file against the database in one query and sets
+            # ``listing_is_unique`` on each row; a form asks the database here.
+            duplicate = not getattr(self, "listing_is_unique", False) and (
                 Household.objects.filter(
                     citizen_id_hash=self.citizen_id_hash, fiscal_year=self.fiscal_year
                 )

@@ -308,9 +308,7 @@ def test_the_waiting_upload_is_encrypted_in_the_cache_and_removed(phon_client, l
 
 
 def import_rows(user, rows, dry_run=True):
-    from import_export.formats.base_formats import XLSX
-
-    dataset = XLSX().create_dataset(filled_template(rows))
+    dataset = spreadsheets.CalamineXLSX().create_dataset(filled_template(rows))
     return HouseholdResource(user=user).import_data(
         dataset, dry_run=dry_run, rollback_on_validation_errors=True
     )
@@ -388,11 +386,9 @@ def test_reimport_of_an_export_updates_in_place(phon_client, phon_officer, lists
     sheet.cell(2, status).value = "ฝึกอบรมแล้ว"
     out = io.BytesIO()
     book.save(out)
-    from import_export.formats.base_formats import XLSX
-
     before = Household.objects.count()
     result = HouseholdResource(user=phon_officer).import_data(
-        XLSX().create_dataset(out.getvalue()), dry_run=False
+        spreadsheets.CalamineXLSX().create_dataset(out.getvalue()), dry_run=False
     )
     assert not result.has_validation_errors(), row_errors(result)
     assert Household.objects.count() == before

@@ -27,6 +27,7 @@ class Command(BaseCommand):
             self.seed_users()
             self.seed_villages()
             households = seed_programme()
+        call_command("seed_articles", stdout=self.stdout)
         if households:
             self.stdout.write(f"สร้างข้อมูลโครงการสาธิต: {households} ครัวเรือนใน 30 หมู่บ้าน 3 อำเภอ")
         else:

@@ -1,0 +1,162 @@
+"""Public article pages: the list (filters, pagination), the canonical detail page, robots.txt.
+
+The public sees published articles only (``Article.objects.published()``), anything else is 404.
+Staff who may edit an article preview it at its public URL, never cached.
+"""
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import DetailView, ListView
+
+from articles.models import Article, Category
+from sammachip.scoping import user_can_access
+from villages.models import District
+
+RELATED_COUNT = 3
+SHARE_DEFAULT = "img/share-default.png"
+SHARE_DEFAULT_SIZE = (1200, 630)
+
+
+class ArticleListView(ListView):
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+    paginate_by = 12
+
+    def get_queryset(self):
+        self.categories = list(Category.objects.all())
+        self.districts = list(
+            District.objects.filter(province_id=settings.SAMMACHIP_PROVINCE_CODE).order_by("code")
+        )
+        slug = self.request.GET.get("category", "")
+        code = self.request.GET.get("district", "")
+        self.category = next((c for c in self.categories if c.slug == slug), None)
+        self.district = next((d for d in self.districts if d.code == code), None)
+        articles = Article.objects.published().for_listing()
+        if self.category is not None:
+            articles = articles.filter(category=self.category)
+        if self.district is not None:
+            articles = articles.filter(district=self.district)
+        return articles.order_by("-published_at", "-id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = {}
+        if self.category:
+            query["category"] = self.category.slug
+        if self.district:
+            query["district"] = self.district.code
+        context.update(
+            categories=self.categories,
+            districts=self.districts,
+            category=self.category,
+            district=self.district,
+            filter_query=query,
+        )
+        return context
+
+
+def absolute(request, url):
+    return request.build_absolute_uri(url)
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+    preview = False
+
+    def get_object(self, queryset=None):
+        article = get_object_or_404(Article.objects.for_detail(), pk=self.kwargs["pk"])
+        if article.is_public:
+            return article
+        if self.may_preview(article):
+            self.preview = True
+            return article
+        raise Http404
+
+    def may_preview(self, article):
+        user = self.request.user
+        return (
+            user.is_authenticated
+            and user.is_staff
+            and user.has_perm("articles.view_article")
+            and user_can_access(user, article)
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        related = list(
+            Article.objects.published()
+            .for_listing()
+            .filter(category=article.category_id)
+            .exclude(pk=article.pk)
+            .order_by("-published_at", "-id")[:RELATED_COUNT]
+        )
+        cover = article.cover
+        share = cover.share if cover else None
+        if share:
+            share_image = {**share, "url": absolute(self.request, share["url"])}
+            share_alt = cover.alt_text
+        else:
+            width, height = SHARE_DEFAULT_SIZE
+            share_image = {
+                "url": absolute(self.request, static(SHARE_DEFAULT)),
+                "width": width,
+                "height": height,
+            }
+            share_alt = settings.SAMMACHIP_SITE_NAME
+        canonical = absolute(self.request, article.get_absolute_url())
+        context.update(
+            preview=self.preview,
+            sections=article.sections(),
+            gallery=article.ordered_images,
+            related=related,
+            canonical_url=canonical,
+            share_image=share_image,
+            share_alt=share_alt,
+            description=article.summary(160),
+            json_ld=self.json_ld(article, canonical, share_image),
+        )
+        return context
+
+    def json_ld(self, article, canonical, share_image):
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": article.title,
+            "description": article.summary(300),
+            "inLanguage": "th",
+            "mainEntityOfPage": canonical,
+            "url": canonical,
+            "image": [share_image["url"]],
+            "articleSection": article.category.name,
+            "publisher": {"@type": "Organization", "name": settings.SAMMACHIP_OFFICE_NAME},
+        }
+        if article.author_name:
+            data["author"] = {"@type": "Person", "name": article.author_name}
+            if article.author_position:
+                data["author"]["jobTitle"] = article.author_position
+        if article.published_at:
+            data["datePublished"] = article.published_at.isoformat()
+        data["dateModified"] = article.updated_at.isoformat()
+        return data
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.preview:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.SAMMACHIP_ADMIN_URL}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
