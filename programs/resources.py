@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from programs.models import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, Household, Occupation
-from sammachip import citizen_id, thaidate
+from sammachip import audit, citizen_id, thaidate
 from sammachip.fields import parse_thai_date
 from sammachip.scoping import user_can_access
 from sammachip.validators import normalize_phone, validate_thai_phone
@@ -421,6 +421,13 @@ class HouseholdResource(resources.ModelResource):
         if self._is_using_transactions(kwargs) or not self._is_dry_run(kwargs):
             self.do_instance_save(instance, is_create)
         self.after_save_instance(instance, row, **kwargs)
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        created = list(self.create_instances)
+        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size, result)
+        if using_transactions or not dry_run:
+            # bulk_create sends no signals: audit the new rows here (rolled back with a preview).
+            audit.record_bulk_create(created, user=self.user, note="นำเข้าจากไฟล์รายชื่อครัวเรือน")
 
     def before_import_row(self, row, **kwargs):
         """Refuse a person listed twice in the same file and year (the database check only

@@ -45,3 +45,34 @@ def _content_type_id(instance):
     from django.contrib.contenttypes.models import ContentType
 
     return ContentType.objects.get_for_model(type(instance)).pk
+
+
+def record_bulk_create(instances, *, user, note):
+    """Audit rows created in bulk (``bulk_create`` sends no signals, so auditlog sees nothing):
+    one CREATE entry per row, naming who and how, never the values of secret fields."""
+    from auditlog import get_logentry_model
+
+    instances = [instance for instance in instances if instance.pk is not None]
+    if not instances:
+        return 0
+    entry_model = get_logentry_model()
+    content_type_id = _content_type_id(instances[0])
+    entry_model.objects.bulk_create(
+        [
+            entry_model(
+                content_type_id=content_type_id,
+                object_pk=str(instance.pk),
+                object_id=instance.pk,
+                object_repr=str(instance),
+                action=entry_model.Action.CREATE,
+                changes={"created": ["", note]},
+                changes_text=note,
+                actor=user,
+                additional_data=instance.get_additional_data(),
+                district_id=instance.get_additional_data().get("district"),
+            )
+            for instance in instances
+        ],
+        batch_size=1000,
+    )
+    return len(instances)

@@ -410,3 +410,23 @@ def test_too_many_rows_for_excel_are_refused(monkeypatch, province_client, lists
     response = province_client.get(EXPORT, {"_format": "xlsx"}, follow=True)
     assert "เกินขีดจำกัดของ Excel" in response.content.decode()
     assert not ExportLog.objects.exists()
+
+
+def test_imported_rows_are_audited_with_the_importer(phon_officer, lists):
+    from sammachip.models import AuditEntry
+
+    import_rows(phon_officer, [good_row(1), good_row(2)], dry_run=False)
+    created = Household.objects.filter(fiscal_year=2569)
+    entries = AuditEntry.objects.filter(object_id__in=created.values("pk"), action=0)
+    assert entries.count() == 2
+    assert {entry.actor for entry in entries} == {phon_officer}
+    assert {entry.district_id for entry in entries} == {"4012"}
+    assert valid_id(60001) not in str(list(entries.values()))
+
+
+def test_a_preview_leaves_no_audit_rows(phon_officer, lists):
+    from sammachip.models import AuditEntry
+
+    before = AuditEntry.objects.count()
+    import_rows(phon_officer, [good_row(1)], dry_run=True)
+    assert AuditEntry.objects.count() == before
