@@ -22,7 +22,7 @@ class Command(BaseCommand):
             )
         if not District.objects.filter(code="4012").exists():
             call_command("load_geography", province=["40"], stdout=self.stdout)
-        call_command("loaddata", "fixtures/occupations.json", verbosity=0)
+        call_command("loaddata", settings.BASE_DIR / "fixtures" / "occupations.json", verbosity=0)
         with transaction.atomic():
             self.seed_users()
             self.seed_villages()
