@@ -62,6 +62,13 @@ class TextWidget(widgets.CharWidget):
         return "" if value is None else str(value)
 
 
+class WholeNumberWidget(widgets.IntegerWidget):
+    """Integers written as numbers (the library's render formats them as localised text)."""
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
 class FiscalYearWidget(widgets.IntegerWidget):
     def clean(self, value, row=None, **kwargs):
         text = str(unescape_formula(value) if value is not None else "").strip()
@@ -253,12 +260,12 @@ class HouseholdResource(resources.ModelResource):
     """Columns of a household list (Thai headers). ``full_ids`` decides whether exported citizen
     IDs are whole or masked; ``user`` scopes the rows an import may touch."""
 
-    id = fields.Field("id", "รหัสรายการ", widgets.IntegerWidget())
+    id = fields.Field("id", "รหัสรายการ", WholeNumberWidget())
     fiscal_year = fields.Field("fiscal_year", "ปีงบประมาณ (พ.ศ.)", FiscalYearWidget())
     district = fields.Field("district__name_th", "อำเภอ", TextWidget(), readonly=True)
     subdistrict = fields.Field("village__subdistrict__name_th", "ตำบล", TextWidget(), readonly=True)
     village = fields.Field("village", "รหัสหมู่บ้าน", VillageWidget())
-    moo = fields.Field("village__moo", "หมู่ที่", widgets.IntegerWidget(), readonly=True)
+    moo = fields.Field("village__moo", "หมู่ที่", WholeNumberWidget(), readonly=True)
     village_name = fields.Field("village__name_th", "ชื่อหมู่บ้าน", TextWidget(), readonly=True)
     house_no = fields.Field("house_no", "บ้านเลขที่", TextWidget(required=True, label="บ้านเลขที่"))
     prefix = fields.Field("prefix", "คำนำหน้า", TextWidget())
