@@ -2,6 +2,7 @@ import datetime
 import io
 import tempfile
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -17,6 +18,8 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportMixin
 from import_export.formats import base_formats
 
+from articles import images
+from articles.forms import CheckedImageField
 from programs import services, spreadsheets
 from programs.models import (
     HOUSEHOLDS_PER_VILLAGE,
@@ -81,14 +84,55 @@ class OccupationAdmin(admin.ModelAdmin):
 # ---- sages ------------------------------------------------------------------------------------
 
 
+PHOTO_HELP = _("JPEG, PNG หรือ WebP ไม่เกิน 10 MB ระบบลบข้อมูล EXIF (รวมพิกัด GPS) ออกให้")
+
+
+class CleanPhotoAdminMixin:
+    """Photos are checked before decoding (size, pixel count, real image) by the form field,
+    then stored re-encoded without EXIF/GPS under a random name (articles.images does both)."""
+
+    def save_model(self, request, obj, form, change):
+        upload = form.cleaned_data.get("photo")
+        if "photo" in form.changed_data and upload and hasattr(upload, "read"):
+            folder = obj._meta.get_field("photo").upload_to.rstrip("/")
+            obj.photo.save(
+                images.random_name(folder, upload.name), images.clean_original(upload), save=False
+            )
+        super().save_model(request, obj, form, change)
+
+
 class SageForm(CitizenIdFormMixin):
+    photo = CheckedImageField(label=_("รูปถ่าย"), required=False, help_text=PHOTO_HELP)
+
     class Meta:
         model = Sage
         fields = "__all__"
 
 
+class ProductForm(forms.ModelForm):
+    photo = CheckedImageField(label=_("รูปผลิตภัณฑ์"), required=False, help_text=PHOTO_HELP)
+
+    class Meta:
+        model = Product
+        fields = [
+            "village",
+            "name",
+            "category",
+            "group",
+            "producer_name",
+            "stars",
+            "star_year",
+            "standards",
+            "price",
+            "unit",
+            "description",
+            "photo",
+            "is_featured",
+        ]
+
+
 @admin.register(Sage)
-class SageAdmin(CitizenIdAdminMixin, AuditedAdminMixin, ProgrammeAdmin):
+class SageAdmin(CleanPhotoAdminMixin, CitizenIdAdminMixin, AuditedAdminMixin, ProgrammeAdmin):
     form = SageForm
     change_form_template = "admin/programs/citizen_id_change_form.html"
     full_id_permission = "programs.view_full_citizen_id_sage"
@@ -599,7 +643,8 @@ class OccupationGroupAdmin(ProgrammeAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(AuditedAdminMixin, ProgrammeAdmin):
+class ProductAdmin(CleanPhotoAdminMixin, AuditedAdminMixin, ProgrammeAdmin):
+    form = ProductForm
     list_display = ["name", "category", "stars", "star_year", "village", "group", "is_featured"]
     list_select_related = ["village", "group"]
     list_filter = ["district", "category", "stars", "is_featured"]
