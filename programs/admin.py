@@ -36,7 +36,7 @@ from programs.models import (
 )
 from programs.resources import HouseholdResource
 from programs.spreadsheets import TooManyRows
-from programs.storage import EncryptedCacheStorage
+from programs.storage import EncryptedDatabaseStorage, UploadExpired
 from sammachip import thaidate
 from sammachip.admin_tools import (
     AuditedAdminMixin,
@@ -308,7 +308,7 @@ class HouseholdAdmin(ImportMixin, CitizenIdAdminMixin, AuditedAdminMixin, Progra
     resource_classes = [HouseholdResource]
     import_formats = [spreadsheets.CalamineXLSX, base_formats.CSV]
     from_encoding = "utf-8-sig"
-    tmp_storage_class = EncryptedCacheStorage
+    tmp_storage_class = EncryptedDatabaseStorage
     import_template_name = "admin/programs/household/import.html"
     change_form_template = "admin/programs/citizen_id_change_form.html"
     change_list_template = "admin/programs/household/change_list.html"
@@ -412,6 +412,13 @@ class HouseholdAdmin(ImportMixin, CitizenIdAdminMixin, AuditedAdminMixin, Progra
 
     def has_import_permission(self, request):
         return request.user.has_perm("programs.add_household")
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except UploadExpired:
+            messages.error(request, _("ไฟล์ที่อัปโหลดไว้หมดอายุแล้ว (เกิน 30 นาที) กรุณาอัปโหลดและตรวจสอบใหม่"))
+            return redirect("admin:programs_household_import")
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}

@@ -648,3 +648,20 @@ class ExportLog(models.Model):
 
     def __str__(self):
         return f"ส่งออก {self.row_count} แถว ({self.get_source_display()})"
+
+
+class PendingImport(models.Model):
+    """An uploaded household list between its preview and its confirmation (see
+    ``programs.storage``): encrypted, shared by every app server through the database, removed on
+    confirmation or after ``storage.LIFETIME``."""
+
+    name = models.CharField(max_length=64, unique=True)
+    data = models.BinaryField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("ไฟล์นำเข้าที่รอยืนยัน")
+        verbose_name_plural = _("ไฟล์นำเข้าที่รอยืนยัน")
+
+    def __str__(self):
+        return self.name

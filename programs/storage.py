@@ -1,39 +1,62 @@
 """Where an uploaded household list waits between the import preview and its confirmation.
 
-In the shared cache (Redis when ``REDIS_URL`` is set, so any app server can confirm what another
-previewed), encrypted with the field key (the file holds citizen IDs), and gone after
-``LIFETIME`` seconds or as soon as the import is confirmed. Nothing is written to a local disk.
+In the database (every app server behind a load balancer shares it, so one server can confirm
+what another previewed), encrypted with the field key (the file holds citizen IDs), removed as
+soon as the import is confirmed and in any case after ``LIFETIME`` seconds (expired rows are
+purged whenever another upload is stored). Nothing is written to a local disk.
 """
 
+from datetime import timedelta
 from uuid import uuid4
 
 from cryptography.fernet import Fernet
 from django.conf import settings
-from django.core.cache import cache
+from django.utils import timezone
 from import_export.tmp_storages import BaseStorage
 
-PREFIX = "sammachip-import-"
 LIFETIME = 30 * 60
 
 
-class EncryptedCacheStorage(BaseStorage):
+class UploadExpired(Exception):
+    pass
+
+
+class EncryptedDatabaseStorage(BaseStorage):
     def _fernet(self):
         return Fernet(settings.SAMMACHIP_FIELD_KEYS[0])
 
     def save(self, data):
+        from programs.models import PendingImport
+
+        now = timezone.now()
+        PendingImport.objects.filter(expires_at__lt=now).delete()
         if not self.name:
             self.name = uuid4().hex
         raw = data.encode(self.encoding or "utf-8") if isinstance(data, str) else data
-        cache.set(PREFIX + self.name, self._fernet().encrypt(raw), LIFETIME)
+        PendingImport.objects.update_or_create(
+            name=self.name,
+            defaults={
+                "data": self._fernet().encrypt(raw),
+                "expires_at": now + timedelta(seconds=LIFETIME),
+            },
+        )
 
     def read(self):
-        token = cache.get(PREFIX + self.name)
+        from programs.models import PendingImport
+
+        token = (
+            PendingImport.objects.filter(name=self.name, expires_at__gte=timezone.now())
+            .values_list("data", flat=True)
+            .first()
+        )
         if token is None:
-            raise FileNotFoundError("the uploaded file has expired; upload it again")
-        raw = self._fernet().decrypt(token)
+            raise UploadExpired(self.name)
+        raw = self._fernet().decrypt(bytes(token))
         if "b" in (self.read_mode or ""):
             return raw
         return raw.decode(self.encoding or "utf-8")
 
     def remove(self):
-        cache.delete(PREFIX + self.name)
+        from programs.models import PendingImport
+
+        PendingImport.objects.filter(name=self.name).delete()

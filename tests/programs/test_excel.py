@@ -292,19 +292,27 @@ def test_fixed_file_imports_all_four(phon_client, lists):
     assert Household.objects.filter(fiscal_year=2569, district_id="4012").count() == 4
 
 
-def test_the_waiting_upload_is_encrypted_in_the_cache_and_removed(phon_client, lists):
-    from django.core.cache import cache
-
-    from programs.storage import PREFIX
+def test_the_waiting_upload_is_encrypted_in_the_database_and_removed(phon_client, lists):
+    from programs.models import PendingImport
 
     number = valid_id(60001)
     preview = admin_import(phon_client, filled_template([good_row(1)]))
     name = preview.context["confirm_form"].initial["import_file_name"]
-    stored = cache.get(PREFIX + name)
-    assert stored is not None
+    stored = bytes(PendingImport.objects.get(name=name).data)
     assert number.encode() not in stored
     admin_confirm(phon_client, preview)
-    assert cache.get(PREFIX + name) is None
+    assert not PendingImport.objects.filter(name=name).exists()
+
+
+def test_an_expired_upload_asks_for_a_new_one(phon_client, lists):
+    from programs.models import PendingImport
+
+    preview = admin_import(phon_client, filled_template([good_row(1)]))
+    PendingImport.objects.update(expires_at="2000-01-01T00:00Z")
+    response = admin_confirm(phon_client, preview)
+    assert response.status_code == 302
+    assert response["Location"].endswith("/admin/programs/household/import/")
+    assert not Household.objects.filter(fiscal_year=2569).exists()
 
 
 def import_rows(user, rows, dry_run=True):
