@@ -7,8 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/sammachip
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
-.PHONY: run test test-postgres test-browser lint format bench migrate demo clean
+.PHONY: run test test-postgres test-browser lint format bench deploy-check migrate demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,8 +46,17 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Every bench/*.py, gathered into one table (printed and written to docs/benchmarks.md).
+# The load test needs PostgreSQL (PG_URL's server) and wrk (apt-get install wrk).
 bench: $(STAMP)
-	@echo "No benchmarks yet: they arrive with the search, Excel and deployment issues."
+	PG_URL=$(PG_URL) $(PY) bench/run.py $(BENCH_ARGS)
+
+# Production configuration: collectstatic with the manifest storage, gunicorn settings, JSON
+# logs, the nginx site (when nginx is installed), the backup scripts' syntax, check --deploy.
+deploy-check: $(STAMP)
+	bash -n deploy/backup.sh
+	bash -n deploy/restore.sh
+	$(PY) -m pytest -q tests/deploy/test_config.py tests/sammachip/test_settings.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache test-artifacts
+	rm -rf $(VENV) staticfiles .pytest_cache test-artifacts .hypothesis

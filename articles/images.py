@@ -11,6 +11,7 @@ when an image is saved through ``articles.services.article_image_save``.
 """
 
 import io
+import logging
 import os
 import uuid
 import warnings
@@ -20,6 +21,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -150,13 +153,28 @@ def make_renditions(source, storage=None):
     storage = storage or default_storage
     image = _flatten(_open_upright(source))
     result = {}
-    for name, (width, height, crop) in RENDITIONS.items():
-        resized = _resize(image, width, height, crop)
-        stored = storage.save(
-            random_name(f"articles/{name}", ".jpg"), ContentFile(_encode(resized, "JPEG"))
-        )
-        result[name] = {"name": stored, "width": resized.width, "height": resized.height}
+    try:
+        for name, (width, height, crop) in RENDITIONS.items():
+            resized = _resize(image, width, height, crop)
+            stored = storage.save(
+                random_name(f"articles/{name}", ".jpg"), ContentFile(_encode(resized, "JPEG"))
+            )
+            result[name] = {"name": stored, "width": resized.width, "height": resized.height}
+    except BaseException:
+        # A failed write (disk full, object storage down) leaves no rendition behind.
+        delete_names([info["name"] for info in result.values()], storage)
+        raise
     return result
+
+
+def delete_names(names, storage=None):
+    """Delete stored files, carrying on past any that cannot be deleted (logged)."""
+    storage = storage or default_storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("could not delete the stored file %s", name)
 
 
 def delete_files(article_image, storage=None):

@@ -413,3 +413,66 @@ class ArticleImage(models.Model):
     @property
     def share(self):
         return self.rendition("share")
+
+
+class ArticleSearchEntryQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """``Article.objects.published()`` on the entry's copy of ``status`` and
+        ``published_at``: public now (checked at query time, so a future article becomes
+        searchable on its own)."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+
+class ArticleSearchEntry(models.Model):
+    """The search index of one article (``articles.search``): its searchable text normalised,
+    segmented and written as the set of tokens and token pairs a query looks up, with copies of
+    the columns a search filters and sorts on, so that a search reads this table only.
+
+    Written only by ``articles.search.search_entry_update``, which follows ``article_changed``
+    (every save, workflow step, import and deletion), and by ``manage.py rebuild_search_index``.
+    Migration ``0002`` indexes it per engine: on PostgreSQL a GIN index on
+    ``to_tsvector('simple', document)`` and a generated ``title_tsv`` column; on SQLite the FTS5
+    table ``articles_search_fts`` kept in step by triggers on this table. A later migration that
+    makes SQLite rebuild this table (an altered column) must create those triggers again.
+    """
+
+    district_lookup = "district"  # a copy of the article's district: scoped like the article
+
+    article = models.OneToOneField(
+        Article,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_entry",
+        verbose_name=_("บทความ"),
+    )
+    # Copies of the article's columns, refreshed with the text on every change.
+    status = models.CharField(_("สถานะ"), max_length=16, choices=Article.Status.choices)
+    published_at = models.DateTimeField(_("วันที่เผยแพร่"), null=True)
+    # DO_NOTHING: an article's own PROTECT already keeps its category and district.
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.DO_NOTHING,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("หมวด"),
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("อำเภอ"),
+    )
+    indexed_at = models.DateTimeField(_("ทำดัชนีเมื่อ"), auto_now=True)
+    title = models.TextField(_("คำในชื่อเรื่อง"))
+    document = models.TextField(_("คำในบทความ"))
+
+    objects = ArticleSearchEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ดัชนีค้นหาบทความ")
+        verbose_name_plural = _("ดัชนีค้นหาบทความ")
+
+    def __str__(self):
+        return str(self.article_id)

@@ -209,10 +209,11 @@ def article_archive(*, article, user):
 
 @transaction.atomic
 def article_delete(*, article, user):
-    for image in article.images.all():
-        image_files.delete_files(image)
+    images = list(article.images.all())
     _changed(article, "deleted")
     article.delete()
+    # Files go once the rows are gone for good: a rollback leaves no record without its files.
+    transaction.on_commit(lambda: [image_files.delete_files(image) for image in images])
 
 
 # ---- images -----------------------------------------------------------------------------------
@@ -223,14 +224,27 @@ def article_image_save(*, image, user=None):
     """Save an ArticleImage; a newly uploaded file is stored without metadata under a random name
     and its renditions are made now, once. The file has passed ``images.check_upload``."""
     is_new_file = bool(image.image) and not getattr(image.image, "_committed", True)
-    if is_new_file:
-        original = image_files.clean_original(image.image.file)
-        old = ArticleImage.objects.filter(pk=image.pk).first() if image.pk else None
+    if not is_new_file:
+        image.save()
+        _changed(image.article, "image_saved")
+        return image
+    original = image_files.clean_original(image.image.file)
+    old = ArticleImage.objects.filter(pk=image.pk).first() if image.pk else None
+    written = []
+    try:
         image.image.save(original.name, original, save=False)
-        image.renditions = image_files.make_renditions(image.image.file)
-        if old is not None:
-            image_files.delete_files(old)
-    image.save()
+        written.append(image.image.name)
+        renditions = image_files.make_renditions(image.image.file)  # cleans up after itself
+        written.extend(info["name"] for info in renditions.values())
+        image.renditions = renditions
+        image.save()
+    except BaseException:
+        # Nothing half-written: the row is rolled back, so the files written for it go too.
+        image_files.delete_names(written)
+        raise
+    if old is not None:
+        # The replaced files go only once the new ones are committed.
+        transaction.on_commit(lambda: image_files.delete_files(old))
     _changed(image.article, "image_saved")
     return image
 
@@ -238,8 +252,8 @@ def article_image_save(*, image, user=None):
 @transaction.atomic
 def article_image_delete(*, image, user=None):
     article = image.article
-    image_files.delete_files(image)
     image.delete()
+    transaction.on_commit(lambda: image_files.delete_files(image))
     _changed(article, "image_deleted")
 
 

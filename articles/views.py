@@ -1,4 +1,5 @@
-"""Public article pages: the list (filters, pagination), the canonical detail page, robots.txt.
+"""Public article pages: the list (filters, Thai search, pagination), the canonical detail page,
+robots.txt.
 
 The public sees published articles only (``Article.objects.published()``), anything else is 404.
 Staff who may edit an article preview it at its public URL, never cached.
@@ -6,12 +7,13 @@ Staff who may edit an article preview it at its public URL, never cached.
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
+from articles import search
 from articles.models import Article, Category
 from sammachip.scoping import user_can_access
 from villages.models import District
@@ -22,9 +24,25 @@ SHARE_DEFAULT_SIZE = (1200, 630)
 
 
 class ArticleListView(ListView):
+    """Published articles, newest first; ``?category=`` and ``?district=`` filter, ``?q=``
+    searches (``articles.search``: ranked title first, snippets, rate-limited per client)."""
+
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = 12
+
+    def get(self, request, *args, **kwargs):
+        self.query = search.parse_query(request.GET.get("q", ""))
+        if self.query and not search.search_allowed(request):
+            response = render(
+                request,
+                self.template_name,
+                {"rate_limited": True, "query": self.query},
+                status=429,
+            )
+            response["Retry-After"] = "60"
+            return response
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         self.categories = list(Category.objects.all())
@@ -35,6 +53,8 @@ class ArticleListView(ListView):
         code = self.request.GET.get("district", "")
         self.category = next((c for c in self.categories if c.slug == slug), None)
         self.district = next((d for d in self.districts if d.code == code), None)
+        if self.query:  # the index answers: ranked article ids
+            return search.ranked_ids(self.query, category=self.category, district=self.district)
         articles = Article.objects.published().for_listing()
         if self.category is not None:
             articles = articles.filter(category=self.category)
@@ -42,19 +62,33 @@ class ArticleListView(ListView):
             articles = articles.filter(district=self.district)
         return articles.order_by("-published_at", "-id")
 
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        if self.query:  # a page of ranked ids → its articles
+            page.object_list = object_list = search.articles_in_order(object_list)
+        return paginator, page, object_list, is_paginated
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = {}
+        if self.query:
+            query["q"] = self.query.text
         if self.category:
             query["category"] = self.category.slug
         if self.district:
             query["district"] = self.district.code
+        if self.query:  # highlighted title and snippet, built from the normalised text
+            for article in context["object_list"]:
+                article.search_title = search.highlight(article.title, self.query)
+                article.search_snippet = search.snippet(article, self.query)
         context.update(
             categories=self.categories,
             districts=self.districts,
             category=self.category,
             district=self.district,
             filter_query=query,
+            query=self.query,
+            max_query_length=search.MAX_QUERY_CHARS,
         )
         return context
 

@@ -45,6 +45,7 @@ from sammachip.admin_tools import (
     SensitivePostAdminMixin,
 )
 from sammachip.scoping import DistrictScopedAdminMixin
+from sammachip.security import client_ip, mask_citizen_ids
 from villages.models import Village
 
 
@@ -452,9 +453,9 @@ class HouseholdAdmin(ImportMixin, CitizenIdAdminMixin, AuditedAdminMixin, Progra
                 file_format=file_format,
                 full_ids=full_ids,
                 user=request.user,
-                filters=params.urlencode(),
+                filters=mask_citizen_ids(params.urlencode()),
                 source=ExportLog.Source.ADMIN,
-                remote_addr=request.META.get("REMOTE_ADDR"),
+                remote_addr=client_ip(request),
             )
         except TooManyRows as error:
             target.close()

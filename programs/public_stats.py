@@ -23,6 +23,7 @@ Disclosure rule (also explained to readers on ``/stats/``):
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.db.models import Count, Max
@@ -41,6 +42,9 @@ TRAINED_OR_BEYOND = [
     Household.Status.GROUPED,
 ]
 PRACTISING = [Household.Status.PRACTISING, Household.Status.GROUPED]
+# Which cells rule 2 hides first: "target" and "dropped" feed no KPI, so they go before a
+# district's total (cost 1), and the cells of the share practising last.
+COLUMN_COST = {status: 2 for status in TRAINED_OR_BEYOND}
 TARGET_PRACTISING = services.TARGET_PRACTISING
 TARGET_INCOME_CHANGE = services.TARGET_INCOME_CHANGE
 TARGET_GROUPS = services.TARGET_GROUPS
@@ -72,33 +76,72 @@ def is_small(value):
     return 0 < value < SMALL_CELL
 
 
-def suppress(rows, width=None):
+def suppress(rows, width=None, column_cost=None, total_cost=1):
     """Apply rules 1 and 2 to a table of counts.
 
     ``rows`` is a list of lists of ``width`` non-negative ints. Returns the table with a total
     column appended to each row and a total row appended at the end, every entry a ``Cell``.
+
+    When another cell must be hidden, the cheapest goes: ``column_cost[j]`` for an inner cell of
+    column ``j`` (default 0), ``total_cost`` for a row's total, and the total row dearest of all;
+    the smallest value among equals. After the line rule, an exact check (``_determined``) makes
+    sure that no hidden cell can be computed from the published ones by any combination of the
+    row and column sums; if one could, another cell of its lines is hidden, until none can.
     """
     width = len(STATUSES) if width is None else width
+    column_cost = list(column_cost or [0] * width)
     values = [[*row, sum(row)] for row in rows]
     values.append([sum(column) for column in zip(*values, strict=True)] or [0] * (width + 1))
     height = len(values)
-    inner = {(i, j) for i in range(height - 1) for j in range(width)}
+    margin_cost = max([*column_cost, total_cost]) + 1  # the total row: the headline figures
+
+    def cost(cell):
+        i, j = cell
+        if i == height - 1:
+            rank = margin_cost
+        elif j == width:
+            rank = total_cost
+        else:
+            rank = column_cost[j]
+        # Among equals, a cell that also completes another line with a single hidden cell.
+        completes = sum(
+            1
+            for line in (lines[i], lines[height + j])
+            if sum(1 for other in line if other in hidden) == 1
+        )
+        return (rank, -completes, values[i][j], cell)
+
     primary = {(i, j) for i in range(height) for j in range(width + 1) if is_small(values[i][j])}
     hidden = set(primary)
     lines = [[(i, j) for j in range(width + 1)] for i in range(height)]
     lines += [[(i, j) for i in range(height)] for j in range(width + 1)]
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(1 for cell in line if cell in hidden) != 1:
-                continue
-            # A line's total equals the sum of its cells, so a line with one hidden cell always
-            # has another non-zero one. Hide the smallest inner cell; a total only as a last resort.
-            candidates = [cell for cell in line if cell not in hidden and values[cell[0]][cell[1]]]
-            candidates.sort(key=lambda c: (c not in inner, values[c[0]][c[1]], c))
-            hidden.add(candidates[0])
-            changed = True
+
+    def hide_cheapest(candidate_lines):
+        for pool in (candidate_lines, lines):
+            candidates = [
+                cell
+                for line in pool
+                for cell in line
+                if cell not in hidden and values[cell[0]][cell[1]]
+            ]
+            if candidates:
+                hidden.add(min(candidates, key=cost))
+                return
+
+    while True:
+        changed = True
+        while changed:
+            changed = False
+            for line in lines:
+                # A line's total is the sum of its cells, so a line with one hidden cell always
+                # has another non-zero one to hide.
+                if sum(1 for cell in line if cell in hidden) == 1:
+                    hide_cheapest([line])
+                    changed = True
+        exposed = _determined(hidden, lines)
+        if not exposed:
+            break
+        hide_cheapest([line for line in lines if exposed in line])
     return [
         [
             Cell(values[i][j], hidden=(i, j) in hidden, small=(i, j) in primary)
@@ -106,6 +149,48 @@ def suppress(rows, width=None):
         ]
         for i in range(height)
     ]
+
+
+def _determined(hidden, lines):
+    """A hidden cell whose value follows from the published ones, or None.
+
+    Every line says: its cells sum to its last cell, the line's total. Keeping only the hidden
+    cells as unknowns (+1 for a cell, −1 for the total), a cell is determined exactly when its
+    unit vector lies in the row space: when the reduced row echelon form has a row with that one
+    cell alone.
+    """
+    unknowns = sorted(hidden)
+    if not unknowns:
+        return None
+    index = {cell: k for k, cell in enumerate(unknowns)}
+    matrix = []
+    for line in lines:
+        row = [Fraction(0)] * len(unknowns)
+        for cell in line:
+            if cell in index:
+                row[index[cell]] = Fraction(-1 if cell == line[-1] else 1)
+        if any(row):
+            matrix.append(row)
+    pivot_row = 0
+    for column in range(len(unknowns)):
+        pivot = next((r for r in range(pivot_row, len(matrix)) if matrix[r][column]), None)
+        if pivot is None:
+            continue
+        matrix[pivot_row], matrix[pivot] = matrix[pivot], matrix[pivot_row]
+        lead = matrix[pivot_row][column]
+        matrix[pivot_row] = [value / lead for value in matrix[pivot_row]]
+        for r in range(len(matrix)):
+            if r != pivot_row and matrix[r][column]:
+                factor = matrix[r][column]
+                matrix[r] = [
+                    a - factor * b for a, b in zip(matrix[r], matrix[pivot_row], strict=True)
+                ]
+        pivot_row += 1
+    for row in matrix[:pivot_row]:
+        nonzero = [k for k, value in enumerate(row) if value]
+        if len(nonzero) == 1:
+            return unknowns[nonzero[0]]
+    return None
 
 
 def hidden_sum(line):
@@ -248,7 +333,8 @@ def programme_figures(*, fiscal_year):
         counts.setdefault(row["district_id"], {})[row["status"]] = row["n"]
 
     table = suppress(
-        [[counts.get(k["district_code"], {}).get(s.value, 0) for s in STATUSES] for k in kpis]
+        [[counts.get(k["district_code"], {}).get(s.value, 0) for s in STATUSES] for k in kpis],
+        column_cost=[COLUMN_COST.get(s, 0) for s in STATUSES],
     )
     rows = []
     for kpi, cells in zip(kpis, table, strict=False):

@@ -11,11 +11,13 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from programs.models import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, Household, Occupation
 from sammachip import audit, citizen_id, thaidate
+from sammachip.cache import bump_content_version
 from sammachip.fields import parse_thai_date
 from sammachip.scoping import user_can_access
 from sammachip.validators import normalize_phone, validate_thai_phone
@@ -24,6 +26,7 @@ from villages.models import Village
 MASKED_RE = re.compile(r"^\d-\d{4}-x{5}-x{2}-\d$", re.IGNORECASE)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+INCOME_LIMIT = Decimal("100000000")  # Household.income_* hold 10 digits, 2 of them decimals
 
 
 def unescape_formula(value):
@@ -207,8 +210,12 @@ class IncomeWidget(widgets.Widget):
             amount = Decimal(text)
         except InvalidOperation:
             raise ValueError(_("รายได้ต้องเป็นตัวเลข (บาทต่อเดือน)")) from None
+        if not amount.is_finite():  # "NaN", "Infinity" and "INF" are Decimals too
+            raise ValueError(_("รายได้ต้องเป็นตัวเลข (บาทต่อเดือน)"))
         if amount < 0:
             raise ValueError(_("รายได้ต้องไม่ติดลบ"))
+        if amount >= INCOME_LIMIT:
+            raise ValueError(_("รายได้สูงเกินจริง (ไม่เกิน 99,999,999 บาทต่อเดือน)"))
         return amount.quantize(Decimal("0.01"))
 
     def render(self, value, obj=None, **kwargs):
@@ -340,7 +347,7 @@ class HouseholdResource(resources.ModelResource):
             return None
         try:
             pk = int(float(raw))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: "1e400" is infinite
             raise ValidationError(_("รหัสรายการต้องเป็นตัวเลข หรือเว้นว่างสำหรับรายการใหม่")) from None
         instance = self._existing.get(pk)
         if instance is None:
@@ -373,9 +380,11 @@ class HouseholdResource(resources.ModelResource):
         if id_header in (dataset.headers or []):
             for cell in dataset[id_header]:
                 try:
-                    ids.add(int(float(cell)))
-                except (TypeError, ValueError):
+                    pk = int(float(cell))
+                except (TypeError, ValueError, OverflowError):
                     continue
+                if 0 < pk < 2**63:  # a row id the database can hold (others are "not found")
+                    ids.add(pk)
         self._existing = self.get_queryset().in_bulk(ids) if ids else {}
 
     def after_init_instance(self, instance, new, row, **kwargs):
@@ -435,6 +444,8 @@ class HouseholdResource(resources.ModelResource):
         if using_transactions or not dry_run:
             # bulk_create sends no signals: audit the new rows here (rolled back with a preview).
             audit.record_bulk_create(created, user=self.user, note="นำเข้าจากไฟล์รายชื่อครัวเรือน")
+            # No post_save signals either: refresh the public figures once the import commits.
+            transaction.on_commit(bump_content_version)
 
     def before_import_row(self, row, **kwargs):
         """Refuse a person listed twice in the same file and year (the database check only

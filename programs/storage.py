@@ -9,7 +9,7 @@ purged whenever another upload is stored). Nothing is written to a local disk.
 from datetime import timedelta
 from uuid import uuid4
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.utils import timezone
 from import_export.tmp_storages import BaseStorage
@@ -23,7 +23,8 @@ class UploadExpired(Exception):
 
 class EncryptedDatabaseStorage(BaseStorage):
     def _fernet(self):
-        return Fernet(settings.SAMMACHIP_FIELD_KEYS[0])
+        # The first key encrypts, every key decrypts: an upload survives a key rotation.
+        return MultiFernet([Fernet(key) for key in settings.SAMMACHIP_FIELD_KEYS])
 
     def save(self, data):
         from programs.models import PendingImport

@@ -7,6 +7,17 @@ class SammachipConfig(AppConfig):
     name = "sammachip"
     verbose_name = "ผู้ใช้และระบบ"
 
+    def ready(self):
+        from sammachip import cache
+
+        cache.connect_signals()  # the public page cache follows every content change
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from sammachip.middleware import start_idle_clock
+
+        user_logged_in.connect(start_idle_clock, dispatch_uid="sammachip.start_idle_clock")
+
 
 class SammachipAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with the project's site (``sammachip.admin_site``) as ``admin.site``."""

@@ -5,6 +5,7 @@ without DEBUG the process refuses to start unless ``DJANGO_SECRET_KEY`` and
 ``DJANGO_ALLOWED_HOSTS`` are given. See README.md, "Configuration".
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -87,6 +88,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "auditlog",
     "import_export",
+    "axes",
+    "csp",
     "sammachip",
     "villages",
     "programs",
@@ -95,15 +98,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Security headers early, so every response gets them (error pages and refusals included).
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sammachip.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Refuses an oversized body before anything reads it (the CSRF check reads POST).
+    "sammachip.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sammachip.middleware.IdleSessionTimeoutMiddleware",
     "sammachip.middleware.ForcePasswordChangeMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sammachip.middleware.TrustedAuditlogMiddleware",
+    # Last, as django-axes requires: turns a login lock-out into the Thai lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sammachip.urls"
@@ -152,7 +164,11 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "sammachip.User"
-AUTHENTICATION_BACKENDS = ["sammachip.backends.RoleBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out login before any password is checked (sammachip.throttle).
+    "sammachip.throttle.LoginThrottleBackend",
+    "sammachip.backends.RoleBackend",
+]
 LOGIN_URL = "admin:login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -178,33 +194,55 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
+# Static files are served by the app itself (WhiteNoise): `collectstatic` writes hashed,
+# compressed copies, cached for a year by browsers and proxies. Uploads go to MEDIA_ROOT (served
+# by nginx on one server) or, for several app servers, to S3-compatible object storage.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 if os.environ.get("DJANGO_MEDIA_S3_BUCKET"):
-    # S3-compatible object storage for uploads (needs django-storages installed on that server).
-    STORAGES = {
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": os.environ["DJANGO_MEDIA_S3_BUCKET"],
-                "endpoint_url": os.environ.get("DJANGO_MEDIA_S3_ENDPOINT_URL") or None,
-                "default_acl": "private",
-                "querystring_auth": True,
-            },
+    # S3-compatible object storage for uploads: pip install -e ".[s3]" (django-storages, boto3).
+    # Credentials come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["DJANGO_MEDIA_S3_BUCKET"],
+            "endpoint_url": os.environ.get("DJANGO_MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DJANGO_MEDIA_S3_REGION") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
         },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
 
 # Audit trail (django-auditlog) in sammachip.AuditEntry, which carries the record's district.
 AUDITLOG_LOGENTRY_MODEL = "sammachip.AuditEntry"
+# The address on each row comes from sammachip.middleware.TrustedAuditlogMiddleware, which reads
+# it from the trusted proxy only (SAMMACHIP_TRUSTED_PROXY_HOPS), never from a client's header.
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Data-upload limits (uploads of images and spreadsheets get their own checks).
+# ---- security (README.md, "Security") ---------------------------------------------------------
+
+# Upload limits. A request body over SAMMACHIP_MAX_REQUEST_BODY (multipart uploads) or, without
+# files, over DATA_UPLOAD_MAX_MEMORY_SIZE is refused with the Thai 413 page before it is read
+# (sammachip.middleware.RequestBodyLimitMiddleware); images and spreadsheets get their own
+# checks too. FILE_UPLOAD_MAX_MEMORY_SIZE is where an upload moves from memory to a temp file.
+# The reverse proxy's own limit (nginx client_max_body_size) must be a little larger.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+SAMMACHIP_MAX_REQUEST_BODY = 15 * 1024 * 1024
 
-# Security. Behind the documented reverse proxy, which sets X-Forwarded-Proto.
+# The client's address. Behind the documented reverse proxy (nginx appends the address it saw
+# to X-Forwarded-For) set DJANGO_TRUSTED_PROXY_HOPS=1 (one per proxy in the chain); 0, the
+# default, uses the connection's address only: a header sent by a client is never believed.
+# Used by the login throttle, the audit log, export records and rate limits.
+SAMMACHIP_TRUSTED_PROXY_HOPS = int(os.environ.get("DJANGO_TRUSTED_PROXY_HOPS", "0"))
+
+# HTTPS behind the documented reverse proxy, which sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -218,6 +256,82 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Sessions: signed out after SAMMACHIP_SESSION_IDLE_MINUTES without a request
+# (sammachip.middleware.IdleSessionTimeoutMiddleware, with a Thai message on the login page), and
+# in any case when the browser closes or after SESSION_COOKIE_AGE.
+SAMMACHIP_SESSION_IDLE_MINUTES = int(os.environ.get("DJANGO_SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = 10 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Content-Security-Policy (django-csp): nothing inline runs, nothing loads from elsewhere, no page
+# may be framed. An inline <style> block is allowed only by its hash (one of Django's).
+# Development (DEBUG) reports violations in the browser console instead of enforcing them, so
+# Django's debug pages keep their inline styles.
+_media_origins = env_list("DJANGO_CSP_MEDIA_ORIGINS")
+if os.environ.get("DJANGO_MEDIA_S3_ENDPOINT_URL"):
+    from urllib.parse import urlsplit as _urlsplit
+
+    _endpoint = _urlsplit(os.environ["DJANGO_MEDIA_S3_ENDPOINT_URL"])
+    _media_origins.append(f"{_endpoint.scheme}://{_endpoint.netloc}")
+elif os.environ.get("DJANGO_MEDIA_S3_BUCKET"):
+    _media_origins.append(f"https://{os.environ['DJANGO_MEDIA_S3_BUCKET']}.s3.amazonaws.com")
+_csp = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": [
+            "'self'",
+            # Django's admin/change_list.html when a ModelAdmin hides both action bars.
+            "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='",
+        ],
+        "img-src": ["'self'", "data:", *_media_origins],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+if DEBUG:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp
+else:
+    CONTENT_SECURITY_POLICY = _csp
+
+# Login throttling (django-axes, sammachip.throttle): a username from one address is locked for
+# AXES_COOLOFF_TIME after AXES_FAILURE_LIMIT failures (so a typing officer in a shared office does
+# not lock the others out), and any account after SAMMACHIP_LOGIN_FAILURES_PER_HOUR failures in
+# an hour from any number of addresses (OWASP ASVS 2.2.1). The address comes from client_ip().
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A refused attempt neither extends the cool-off nor counts towards the per-account limit: only
+# passwords actually checked do (sammachip.throttle).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "sammachip.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "sammachip.throttle.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure, counted for the per-account limit
+# axes trims a username's failure log beyond this count (newest first): never, in practice;
+# purge_old_logs removes rows by age instead.
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 10**9
+# Masked in axes' log lines (a password typed into the username box must not reach a log); the
+# database rows keep username and address, as traffic data.
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "ip_address"]
+AXES_ENABLE_ADMIN = False  # English-only screens; lock-outs clear themselves (README, Security)
+AXES_VERBOSE = False  # no banner on every manage.py command
+SAMMACHIP_LOGIN_FAILURES_PER_HOUR = 100
+
+# Retention (Computer Crime Act B.E. 2550 s.26: traffic data at least 90 days). purge_old_logs
+# deletes audit rows, export records and login records older than these, never younger than 90
+# days; SAMMACHIP_MINIMUM_RETENTION_DAYS is the legal floor.
+SAMMACHIP_MINIMUM_RETENTION_DAYS = 90
+SAMMACHIP_AUDIT_RETENTION_DAYS = int(os.environ.get("SAMMACHIP_AUDIT_RETENTION_DAYS", "365"))
+SAMMACHIP_LOG_RETENTION_DAYS = int(os.environ.get("SAMMACHIP_LOG_RETENTION_DAYS", "365"))
+if min(SAMMACHIP_AUDIT_RETENTION_DAYS, SAMMACHIP_LOG_RETENTION_DAYS) < 90:
+    raise ImproperlyConfigured("Audit and log retention must be at least 90 days.")
+
 # Programme and site facts shown on public pages (any province: set these by environment).
 SAMMACHIP_PROVINCE_CODE = os.environ.get("SAMMACHIP_PROVINCE_CODE", "40")
 SAMMACHIP_SITE_NAME = os.environ.get("SAMMACHIP_SITE_NAME", "สัมมาชีพชุมชน จังหวัดขอนแก่น")
@@ -225,11 +339,28 @@ SAMMACHIP_OFFICE_NAME = os.environ.get("SAMMACHIP_OFFICE_NAME", "สำนัก
 SAMMACHIP_OFFICE_ADDRESS = os.environ.get("SAMMACHIP_OFFICE_ADDRESS", "")
 SAMMACHIP_OFFICE_PHONE = os.environ.get("SAMMACHIP_OFFICE_PHONE", "")
 
+# A load balancer probes /healthz over plain HTTP inside the private network (docs/deploy.md):
+# that one path is never redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Logs go to stderr (journald or the container collects them): plain lines, or one JSON object
+# per line with DJANGO_LOG_FORMAT=json. Every record passes a filter that masks 13-digit numbers,
+# so no citizen ID reaches a log, whatever a message or a traceback carries.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_citizen_ids": {"()": "sammachip.logs.MaskCitizenIds"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "sammachip.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if os.environ.get("DJANGO_LOG_FORMAT") == "json" else "plain",
+            "filters": ["no_citizen_ids"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -1,6 +1,7 @@
 """Settings for the test suite: production settings with test-only secrets.
 
-Tests run over plain HTTP on loopback, so the HTTPS redirect and Secure-only cookies are off here;
+Tests run over plain HTTP on loopback, so the HTTPS redirect and Secure-only cookies are off here
+(the production values are kept in PRODUCTION_HTTPS_SETTINGS for the tests of them);
 everything else is as in production (DEBUG stays off).
 """
 
@@ -14,6 +15,13 @@ os.environ.setdefault("SAMMACHIP_HASH_KEY", "tests-only-hash-key-not-a-secret")
 
 from sammachip.settings import *  # noqa: F403
 
+# What production has (DEBUG off), before the loopback-HTTP overrides below: tests of production
+# behaviour put these back and send X-Forwarded-Proto: https as the documented proxy does
+# (tests/security/conftest.py, fixture ``production_https``).
+PRODUCTION_HTTPS_SETTINGS = {
+    name: globals()[name]
+    for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE")
+}
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
@@ -22,3 +30,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# WhiteNoise serves from the apps' static folders: tests need no collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -3,16 +3,21 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from articles.sitemaps import SITEMAPS
 from articles.views import robots_txt
+from sammachip.sitemaps import SITEMAPS
 
 urlpatterns = [
     path(settings.SAMMACHIP_ADMIN_URL, admin.site.urls),
     path("articles/", include("articles.urls")),
+    path("sages/", include("programs.urls")),
+    path("districts/", include("villages.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("sammachip.site_urls")),
 ]
+
+# A database outage outside a view (e.g. loading the session) still gets the Thai 503 page.
+handler500 = "sammachip.errors.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -6,6 +6,15 @@ from django.core.management import call_command
 from tests.factories import make_user, make_village
 
 
+@pytest.fixture(autouse=True)
+def fresh_public_cache():
+    """Every test starts with an empty public-page cache (a new content version: nothing is
+    flushed, so a shared Redis is left alone)."""
+    from sammachip.cache import bump_content_version
+
+    bump_content_version()
+
+
 @pytest.fixture
 def geography(db):
     """Khon Kaen (40) from the installed geothai data: 26 districts, 199 subdistricts."""

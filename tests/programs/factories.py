@@ -1,7 +1,7 @@
 import itertools
 from decimal import Decimal
 
-from programs.models import Household, Occupation, Sage, TrainerTeam
+from programs.models import Household, Occupation, OccupationGroup, Product, Sage, TrainerTeam
 from sammachip import citizen_id
 from tests.factories import make_village
 
@@ -46,3 +46,20 @@ def make_household(*, village=None, fiscal_year=2568, status="target", **fields)
     return Household.objects.create(
         village=village, fiscal_year=fiscal_year, status=status, **fields
     )
+
+
+def make_group(*, village=None, occupation=None, name=None):
+    village = village or make_village()
+    return OccupationGroup.objects.create(
+        village=village,
+        occupation=occupation or make_occupation(),
+        name=name or f"กลุ่มทดสอบ{next(_n)}",
+    )
+
+
+def make_product(*, village=None, category="food", **fields):
+    village = village or make_village()
+    fields.setdefault("name", f"ผลิตภัณฑ์ทดสอบ{next(_n)}")
+    if fields.get("stars") and not fields.get("star_year"):
+        fields["star_year"] = 2568
+    return Product.objects.create(village=village, category=category, **fields)

@@ -89,7 +89,9 @@ def test_list_and_form_show_the_id_masked_only(province_client, programme):
 
 def test_exact_id_search_finds_the_household(province_client, programme):
     household = programme["phon"]["household"]
-    response = province_client.get("/admin/programs/household/", {"q": household.citizen_id})
+    response = province_client.get(
+        "/admin/programs/household/", {"q": household.citizen_id}, follow=True
+    )
     assert list(response.context["cl"].result_list) == [household]
 
 

@@ -1,0 +1,209 @@
+"""The shared cache of public pages, for anonymous visitors only.
+
+``cache_public_page`` wraps a public view. For an anonymous GET it keys the response by the
+*public content version* and the full URL (scheme, host, path and query string), and serves it
+from the default cache (Redis when ``REDIS_URL`` is set, local memory otherwise) for at most
+``PAGE_TIMEOUT`` seconds. A logged-in user never reads or fills the shared cache, nor does a request
+carrying flash messages, nor is a response stored that sets a cookie, uses a CSRF token or a CSP
+nonce, shows messages, is not a 200 or says ``Cache-Control: private/no-cache/no-store``.
+
+Invalidation is one integer: ``VERSION_KEY``. Any change to what the public pages show bumps it
+(``bump_content_version``), so every page key changes at once and old entries simply expire:
+
+* articles: the ``articles.services.article_changed`` signal (every workflow step, edit, import),
+  and post_save/post_delete of Article (direct saves) and Category;
+* programme data: post_save/post_delete of Household, Sage (and its expertise), TrainerTeam,
+  OccupationGroup, Product, Occupation and Village.
+
+A model signal bumps at once *and* again when the transaction commits, so a page rendered from the
+old data while the transaction was open is never served afterwards. ``bulk_create`` and
+``QuerySet.update`` send no signals: code that uses them calls ``bump_content_version()`` itself
+(or the pages catch up within ``PAGE_TIMEOUT``).
+
+Scheduled articles (``published_at`` in the future, no cron) go live by the clock alone, with no
+signal; so a page is never cached beyond the next scheduled ``published_at``
+(``seconds_until_next_publication``: one indexed query, only when a page is stored).
+
+When the version key is missing (first start, eviction, Redis flushed) it is created from the
+clock in microseconds, which is always greater than any version handed out before, so an old
+entry can never be served again under a reused number.
+"""
+
+import hashlib
+import logging
+import time
+from functools import wraps
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.template.response import SimpleTemplateResponse
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "public:content-version"
+PAGE_KEY_PREFIX = "public:page"
+PAGE_TIMEOUT = 300
+HEADER = "X-Public-Cache"
+MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
+
+
+def _fresh_version():
+    return time.time_ns() // 1000
+
+
+def content_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_content_version():
+    """Invalidate every cached public page."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # missing: start from the clock (see the module docstring)
+        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
+    except Exception:  # a cache outage must never break a save
+        logger.exception("public cache: could not bump the content version")
+
+
+def _bump_now_and_on_commit(**kwargs):
+    bump_content_version()
+    transaction.on_commit(bump_content_version)
+
+
+def _bump(**kwargs):
+    bump_content_version()
+
+
+def connect_signals():
+    """Called once from ``SammachipConfig.ready``."""
+    from articles.models import Article, Category
+    from articles.services import article_changed
+    from programs.models import (
+        Household,
+        Occupation,
+        OccupationGroup,
+        Product,
+        Sage,
+        TrainerTeam,
+    )
+    from villages.models import Village
+
+    article_changed.connect(_bump, dispatch_uid="public-cache:article_changed")
+    models = [
+        Article,
+        Category,
+        Household,
+        Sage,
+        TrainerTeam,
+        OccupationGroup,
+        Product,
+        Occupation,
+        Village,
+    ]
+    for model in models:
+        uid = f"public-cache:{model._meta.label_lower}"
+        post_save.connect(_bump_now_and_on_commit, sender=model, dispatch_uid=f"{uid}:save")
+        post_delete.connect(_bump_now_and_on_commit, sender=model, dispatch_uid=f"{uid}:delete")
+    m2m_changed.connect(
+        _bump_now_and_on_commit,
+        sender=Sage.expertise.through,
+        dispatch_uid="public-cache:sage-expertise",
+    )
+
+
+def seconds_until_next_publication(now=None):
+    """Seconds until the next scheduled article goes live, or None when none is scheduled."""
+    from articles.models import Article
+
+    now = now or timezone.now()
+    upcoming = Article.objects.filter(
+        status=Article.Status.PUBLISHED, published_at__gt=now
+    ).aggregate(next=Min("published_at"))["next"]
+    if upcoming is None:
+        return None
+    return max(1, int((upcoming - now).total_seconds()) + 1)
+
+
+def page_timeout(timeout=PAGE_TIMEOUT):
+    scheduled = seconds_until_next_publication()
+    return timeout if scheduled is None else min(timeout, scheduled)
+
+
+def page_key(request, version):
+    url = request.build_absolute_uri()
+    return f"{PAGE_KEY_PREFIX}:{version}:{hashlib.sha256(url.encode()).hexdigest()}"
+
+
+def may_use_cache(request):
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if MESSAGES_COOKIE in request.COOKIES:
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+def may_store(request, response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the page carries a CSRF token
+        return False
+    if getattr(request, "_csp_nonce", None):  # the page carries this response's CSP nonce
+        return False
+    if getattr(getattr(request, "_messages", None), "used", False):
+        return False
+    control = response.get("Cache-Control", "").lower()
+    return not any(word in control for word in ("private", "no-cache", "no-store"))
+
+
+def cache_public_page(view=None, *, timeout=PAGE_TIMEOUT):
+    """Decorate a public view (function, or ``as_view()``; ``method_decorator`` for dispatch).
+
+    ``@cache_public_page`` or ``@cache_public_page(timeout=60)``."""
+
+    def decorator(view_func):
+        @wraps(view_func)
+        def wrapped(request, *args, **kwargs):
+            if not may_use_cache(request):
+                response = view_func(request, *args, **kwargs)
+                response[HEADER] = "bypass"
+                return response
+            try:
+                key = page_key(request, content_version())
+                cached = cache.get(key)
+            except Exception:
+                logger.exception("public cache unavailable; serving uncached")
+                return view_func(request, *args, **kwargs)
+            if cached is not None:
+                response = HttpResponse(cached["content"], status=cached["status"])
+                for name, value in cached["headers"]:
+                    response[name] = value
+                response[HEADER] = "hit"
+                return response
+            response = view_func(request, *args, **kwargs)
+            if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+                response.render()
+            if may_store(request, response):
+                frozen = {
+                    "content": response.content,
+                    "status": response.status_code,
+                    "headers": list(response.items()),
+                }
+                try:
+                    cache.set(key, frozen, page_timeout(timeout))
+                except Exception:
+                    logger.exception("public cache: could not store %s", request.path)
+            response[HEADER] = "miss"
+            return response
+
+        return wrapped
+
+    return decorator(view) if view is not None else decorator
