@@ -17,7 +17,12 @@ database only matches tokens:
    words it is made of, recursively (the split with the fewest words at each level, every
    piece a dictionary word of two or more characters on a character-cluster boundary):
    ``พระบรมธาตุ`` → ``พระ บรม ธาตุ``, ``กำลังใจ`` → ``กำ ลัง ใจ``. A token with no such split
-   stays whole. Cached per distinct token.
+   stays whole. Cached per distinct token. Chosen over character clusters
+   (``subword_tokenize(engine="tcc")``), which turn every query into a substring search on
+   cluster boundaries and triple the tokens, and over ``ssg`` syllables (needs
+   python-crfsuite, not installed). Measured on 20,000 generated articles (``bench/search.py``)
+   the hits follow ``LIKE '%q%'`` except where LIKE is wrong (``ข่าว`` in ``หัวเข่า`` +
+   ``วัน``).
 4. **Index** (``search_entry_update``): per article, the *set* of its tokens — the words
    (step 2) and the sub-words (step 3) — and of its *pairs*: two tokens that follow each other
    in the word stream or in the sub-word stream of one field, written with ``ๆ`` before and
@@ -52,16 +57,20 @@ a GIN index on ``array_to_tsvector(string_to_array(document, ' '))`` — the tok
 ``to_tsvector('simple', …)`` would also keep Thai marks (checked in ``C`` and ``C.UTF-8``
 databases) but its parser costs ~0.8 ms an article for nothing — and a ``tsquery`` of quoted
 lexemes, ``&``, ``|`` and ``:*`` prefixes: no phrase operator, so the index answers without
-rechecking rows. SQLite: an FTS5 table with the ``unicode61`` tokenizer configured to keep
-marks (``categories 'L* N* M*'``, ``remove_diacritics 0``). Never ``pg_trgm`` (similarity
+rechecking rows; the indexed expression carries no planner statistics, so even a word in 90 %
+of the articles is read from the index (with statistics the planner chose a sequential scan
+that rebuilds every row's tsvector: seconds). SQLite: an FTS5 table with the ``unicode61``
+tokenizer configured to keep marks (``categories 'L* N* M*'``, ``remove_diacritics 0``) and a
+covering index of the filter columns. Never ``pg_trgm`` (similarity
 confuses ข้าว with ข่าว and needs a non-C ``LC_CTYPE`` to see Thai at all) nor ``icontains``
-(an ``UPPER(col) LIKE '%q%'`` scan of every body).
+(an ``UPPER(col) LIKE '%q%'`` scan of every body). A page is one query on the index table:
+the twelve ids of the page with the number of matches (``COUNT(*) OVER ()``,
+``RankedPaginator``); then the twelve articles.
 
 **Snippets** are built here from the normalised text of the article: escaped, the matched
 text in ``<mark>``, never cut inside a character cluster.
 """
 
-import bisect
 import functools
 import itertools
 import logging
@@ -73,11 +82,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection, transaction
-from django.db.models import BooleanField
+from django.db.models import BooleanField, Count, Window
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from pythainlp import (
     thai_above_vowels,
     thai_below_vowels,
@@ -96,8 +107,9 @@ MAX_PARTS = 6
 MAX_TOKENS_PER_PART = 12
 MAX_TOKEN_CHARS = 60  # longer runs (a pasted code, a URL) are cut: text and query alike
 JOINER = "ๆ"  # starts and joins the two tokens of a pair; never part of a token
-SNIPPET_LENGTH = 180  # grapheme clusters
-SNIPPET_BEFORE = 50
+SNIPPET_LENGTH = 220  # characters (about 170 as a reader counts Thai)
+SNIPPET_BEFORE = 60
+EDGE_CHARS = 24  # characters segmented to find the first or last word of a snippet
 
 # Characters that form tokens: Thai consonants, vowels, tone marks and digits (not ฯ ๆ ๏ ฿),
 # and the letters and digits of other scripts. A Thai and a non-Thai run are two tokens.
@@ -459,13 +471,22 @@ def fts_match(query):
 
 def _matches(query, column):
     """A condition on ``ArticleSearchEntry``: its ``column`` ("title" or "document") matches."""
+    table = '"articles_articlesearchentry"'
     if connection.vendor == "postgresql":
-        # The expression of the GIN index on document (the tokens as they are); title_tsv is a
-        # stored column. The tsquery is read as written: no parser, no dictionary.
-        vector = "title_tsv" if column == "title" else DOCUMENT_VECTOR
-        return RawSQL(f"{vector} @@ %s::tsquery", [pg_tsquery(query)], BooleanField())
+        # The expression of the GIN index on document (the tokens as they are). Title
+        # matches are looked up in the GIN index of title_tsv, once per query (a hashed
+        # subplan), never by reading each match's title. The tsquery is read as written.
+        tsquery = pg_tsquery(query)
+        if column == "document":
+            return RawSQL(f"{DOCUMENT_VECTOR} @@ %s::tsquery", [tsquery], BooleanField())
+        return RawSQL(
+            f"{table}.article_id IN "
+            "(SELECT article_id FROM articles_articlesearchentry WHERE title_tsv @@ %s::tsquery)",
+            [tsquery],
+            BooleanField(),
+        )
     return RawSQL(
-        '"articles_articlesearchentry"."article_id" IN '
+        f"{table}.article_id IN "
         "(SELECT rowid FROM articles_search_fts WHERE articles_search_fts MATCH %s)",
         [f"{column} : ({fts_match(query)})"],
         BooleanField(),
@@ -498,13 +519,40 @@ def ranked_ids(query, **filters):
     return search(query, **filters).values_list("article_id", flat=True)
 
 
+def counted(ids):
+    """``ranked_ids`` as ``(article_id, number of matches)`` rows: the page query."""
+    return ids.annotate(total=Window(Count("*"))).values_list("article_id", "total")
+
+
+class RankedPaginator(Paginator):
+    """Paginates ``ranked_ids`` and counts the matches in the same query as the page
+    (``COUNT(*) OVER ()``): one pass over the matches instead of two."""
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(_("เลขหน้าไม่ถูกต้อง")) from error
+        if number < 1:
+            raise EmptyPage(_("เลขหน้าไม่ถูกต้อง"))
+        bottom = (number - 1) * self.per_page
+        rows = list(counted(self.object_list)[bottom : bottom + self.per_page])
+        if rows:
+            self.__dict__["count"] = rows[0][1]  # Paginator.count is a cached property
+        elif number > 1 or not self.allow_empty_first_page:
+            raise EmptyPage(_("ไม่มีหน้านี้"))
+        else:
+            self.__dict__["count"] = 0
+        return self._get_page([article_id for article_id, _total in rows], number, self)
+
+
 def articles_in_order(ids):
-    """The articles of one page of ``ranked_ids``, in that order, with what a listing shows;
-    ``published()`` is checked again on the articles themselves."""
+    """The articles of one page of ``ranked_ids``, in that order, with what a result shows
+    (category and district; no images); ``published()`` is checked again on the articles."""
     from articles.models import Article
 
     ids = list(ids)
-    found = Article.objects.published().for_listing().in_bulk(ids)
+    found = Article.objects.published().select_related("category", "district").in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -530,13 +578,31 @@ def _term_levels(query):
     return [list(dict.fromkeys(term for term in level if term)) for level in levels]
 
 
-def _cluster_starts(value):
-    starts, position = [], 0
-    for cluster in article_text.graphemes(value):
-        starts.append(position)
-        position += len(cluster)
-    starts.append(position)
-    return starts
+def _attaches(value, position):
+    """Whether the character at ``position`` belongs to the cluster before it (a vowel or tone
+    mark, SARA AM, a joiner): ``articles.text.graphemes``' rule, for one position."""
+    if position <= 0 or position >= len(value):
+        return False
+    char = value[position]
+    return (
+        unicodedata.category(char) in ("Mn", "Mc", "Me")
+        or char in "\u0e33\u0eb3\u200d"
+        or value[position - 1] == "\u200d"
+    )
+
+
+def _cluster_start(value, position):
+    """``position`` moved back to the start of its character cluster."""
+    while _attaches(value, position):
+        position -= 1
+    return position
+
+
+def _cluster_end(value, position):
+    """``position`` moved forward past the marks of the cluster before it."""
+    while _attaches(value, position):
+        position += 1
+    return position
 
 
 def _spans(value, terms):
@@ -545,13 +611,12 @@ def _spans(value, terms):
     folded = value.lower()
     if len(folded) != len(value):
         folded = value
-    starts = _cluster_starts(value)
     found = []
     for term in sorted(terms, key=len, reverse=True):
         position = folded.find(term)
         while position != -1:
-            start = starts[bisect.bisect_right(starts, position) - 1]
-            end = starts[bisect.bisect_left(starts, position + len(term))]
+            start = _cluster_start(value, position)
+            end = _cluster_end(value, position + len(term))
             if all(end <= a or start >= b for a, b in found):
                 found.append((start, end))
             position = folded.find(term, end)
@@ -582,8 +647,20 @@ def _marked(value, spans):
 def highlight(value, query):
     """``value`` (e.g. a title) normalised and escaped, the query's terms in ``<mark>``."""
     value = display_text(value)
-    _, spans = _best_spans([value], query)
+    spans = _best_spans([value], query)[1]
     return mark_safe(_marked(value, spans))
+
+
+def _edge_word_length(value, last=False):
+    """Characters of the first (or last) word of ``value``, for cutting a snippet at a word;
+    0 when ``value`` is a single word."""
+    from pythainlp.tokenize import word_tokenize
+
+    value = value[-EDGE_CHARS:] if last else value[:EDGE_CHARS]  # a word is shorter than this
+    tokens = word_tokenize(value, custom_dict=dictionary(), engine="newmm")
+    if len(tokens) < 2:
+        return 0
+    return len(tokens[-1] if last else tokens[0])
 
 
 def snippet(article, query, length=SNIPPET_LENGTH):
@@ -598,48 +675,36 @@ def snippet(article, query, length=SNIPPET_LENGTH):
     if index is None:
         return escape(article.summary(length))
     value = sections[index]
-    starts = _cluster_starts(value)
-    first = bisect.bisect_left(starts, spans[0][0])
-    begin = max(0, first - SNIPPET_BEFORE)
-    finish = min(len(starts) - 1, begin + length)
-    window = value[starts[begin] : starts[finish]]
-    shift = starts[begin]
-    inside = [
-        (start - shift, end - shift)
-        for start, end in spans
-        if start >= starts[begin] and end <= starts[finish]
-    ]
+    begin = _cluster_start(value, max(0, spans[0][0] - SNIPPET_BEFORE))
+    end = max(_cluster_end(value, min(len(value), begin + length)), spans[0][1])
+    if begin > 0:  # start at a word: after a space, else after the first (cut) word
+        space = value.find(" ", begin, spans[0][0])
+        begin = space + 1 if space != -1 else begin + _edge_word_length(value[begin : spans[0][0]])
+    if end < len(value):  # end at a word: before a space near the end, else before the cut word
+        space = value.rfind(" ", spans[0][1], end)
+        if space != -1 and end - space < SNIPPET_BEFORE:
+            end = space
+        else:
+            end -= _edge_word_length(value[spans[0][1] : end], last=True)
+    inside = [(a - begin, b - begin) for a, b in spans if begin <= a < b <= end]
     prefix = "… " if begin > 0 else ""
-    suffix = " …" if finish < len(starts) - 1 else ""
-    return mark_safe(f"{escape(prefix)}{_marked(window, inside)}{escape(suffix)}")
+    suffix = " …" if end < len(value) else ""
+    return mark_safe(f"{escape(prefix)}{_marked(value[begin:end], inside)}{escape(suffix)}")
 
 
 # ---- rate limit -------------------------------------------------------------------------------
 
 
-def client_ip(request):
-    """The client's address. Behind ``SAMMACHIP_TRUSTED_PROXY_HOPS`` reverse proxies that append
-    to ``X-Forwarded-For`` (nginx ``$proxy_add_x_forwarded_for``), the address the outermost
-    trusted proxy saw; otherwise ``REMOTE_ADDR`` (a client cannot forge it)."""
-    hops = int(getattr(settings, "SAMMACHIP_TRUSTED_PROXY_HOPS", 0) or 0)
-    if hops > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= hops:
-            return forwarded[-hops][:64]
-    return request.META.get("REMOTE_ADDR", "")[:64]
-
-
 def search_allowed(request):
     """At most ``SAMMACHIP_SEARCH_RATE_LIMIT`` searches a minute per client (default 30),
-    counted in the shared cache (so every app server counts together)."""
+    counted in the shared cache (so every app server counts together). The client is
+    ``sammachip.security.client_ip``: the address the trusted proxy saw, never a forged one."""
     limit = int(getattr(settings, "SAMMACHIP_SEARCH_RATE_LIMIT", 30) or 0)
     if limit <= 0:
         return True
-    key = f"search-rate:{client_ip(request)}:{int(time.time() // 60)}"
+    from sammachip.security import client_ip
+
+    key = f"search-rate:{client_ip(request) or 'unknown'}:{int(time.time() // 60)}"
     cache.add(key, 0, timeout=90)
     try:
         count = cache.incr(key)

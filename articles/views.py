@@ -62,6 +62,11 @@ class ArticleListView(ListView):
             articles = articles.filter(district=self.district)
         return articles.order_by("-published_at", "-id")
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        if self.query:  # counts in the same query as the page
+            return search.RankedPaginator(queryset, per_page, **kwargs)
+        return super().get_paginator(queryset, per_page, **kwargs)
+
     def paginate_queryset(self, queryset, page_size):
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
         if self.query:  # a page of ranked ids → its articles

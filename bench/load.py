@@ -1,7 +1,7 @@
 """Load test: gunicorn (deploy/gunicorn.conf.py, production settings) on PostgreSQL and Redis,
 driven over loopback by wrk (issue 9). Not part of CI.
 
-    .venv/bin/python bench/load.py [--workers 4] [--connections 8] [--duration 10] [--rebuild]
+    .venv/bin/python bench/load.py [--workers 4] [--connections 4] [--duration 10] [--rebuild]
 
 Needs wrk (apt-get install wrk), the PostgreSQL server of PG_URL and Redis on 127.0.0.1:6379
 (database 14, emptied first). Uses the bench data of bench/data.py in ``sammachip_deploy_bench``
@@ -102,7 +102,7 @@ def production_env(database_url, static_root, workers):
         DJANGO_LOG_LEVEL="WARNING",
         GUNICORN_WORKERS=str(workers),
         GUNICORN_MAX_REQUESTS="0",
-        GUNICORN_LOG_LEVEL="warning",
+        GUNICORN_LOG_LEVEL="info",
     )
     return env
 
@@ -123,8 +123,10 @@ def get(port, path):
         return response.status
 
 
-def start_server(env, port, log):
+def start_server(env, port, log_path, workers):
+    """gunicorn, once every worker has warmed up (deploy/gunicorn.conf.py, post_worker_init)."""
     env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    log = open(log_path, "wb")  # noqa: SIM115 - closed with the process by the caller
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "-c", "deploy/gunicorn.conf.py"],
         cwd=ROOT,
@@ -132,17 +134,19 @@ def start_server(env, port, log):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit("gunicorn exited; see its log")
+            raise SystemExit(f"gunicorn exited; see {log_path}")
+        warm = Path(log_path).read_text(errors="replace").count("warmed up in")
         try:
-            if get(port, "/healthz") == 200:
+            if warm >= workers and get(port, "/healthz") == 200:
                 return process
         except OSError:
-            time.sleep(0.3)
+            pass
+        time.sleep(0.5)
     process.terminate()
-    raise SystemExit("gunicorn did not answer /healthz")
+    raise SystemExit(f"gunicorn's workers were not ready in 120 s; see {log_path}")
 
 
 def wrk(port, path, *, connections, duration, script, extra_env=None):
@@ -205,10 +209,13 @@ def fmt(result):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--connections", type=int, default=0, help="default: one per worker (no queueing)"
+    )
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
+    args.connections = args.connections or args.workers
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
 
@@ -252,28 +259,27 @@ def main():
         f"{CORES} cores, wrk {args.connections} connections {args.duration} s"
     )
     results = {}
-    with open(work / "gunicorn.log", "wb") as log:
-        server = start_server(env, port, log)
+    server = start_server(env, port, work / "gunicorn.log", args.workers)
+    try:
+        for name, path, extra in scenario_paths(pk_low, pk_high):
+            # A short warm-up (imports, connections, the cached copy), then the measure.
+            wrk(port, path, connections=2, duration=2, script=str(script), extra_env=extra)
+            results[name] = wrk(
+                port,
+                path,
+                connections=args.connections,
+                duration=args.duration,
+                script=str(script),
+                extra_env=extra,
+            )
+            print(f"{name}: {fmt(results[name])}", file=sys.stderr)
+    finally:
+        server.terminate()
         try:
-            for name, path, extra in scenario_paths(pk_low, pk_high):
-                # A short warm-up (imports, connections, the cached copy), then the measure.
-                wrk(port, path, connections=2, duration=2, script=str(script), extra_env=extra)
-                results[name] = wrk(
-                    port,
-                    path,
-                    connections=args.connections,
-                    duration=args.duration,
-                    script=str(script),
-                    extra_env=extra,
-                )
-                print(f"{name}: {fmt(results[name])}", file=sys.stderr)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
     trivial = results["healthz (trivial view)"]["rps"]
     rows = []

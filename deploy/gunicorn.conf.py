@@ -9,6 +9,7 @@ Everything that differs between servers comes from the environment (the systemd 
 | ``GUNICORN_WORKERS`` | 2 × cores + 1 | sync worker processes |
 | ``GUNICORN_TIMEOUT`` | 120 | seconds before a silent worker is killed (Excel exports, imports) |
 | ``GUNICORN_MAX_REQUESTS`` | 2000 | a worker is replaced after this many requests (0: never) |
+| ``GUNICORN_WARMUP`` | 1 | load the Thai dictionary in each worker before its first request |
 | ``FORWARDED_ALLOW_IPS`` | ``127.0.0.1,::1`` | proxies whose ``X-Forwarded-*`` are trusted |
 
 Sync workers: each request has a process to itself, the database connection is reused between
@@ -49,6 +50,26 @@ access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%({x-forward
 # No control socket: it lives in $HOME by default and two instances on one host would clash;
 # systemd (or the orchestrator) is the control interface.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Pay a worker's one-time costs before it takes its first request, not during it: the
+    first Thai search loads PyThaiNLP's word-segmentation dictionary (about 7 s on a 2-core
+    server). Other workers keep serving meanwhile. ``GUNICORN_WARMUP=0`` skips it (tests)."""
+    import time
+
+    if os.environ.get("GUNICORN_WARMUP", "1") == "0":
+        return
+    started = time.monotonic()
+    try:
+        from articles import search
+
+        search.parse_query("การทอผ้าไหมมัดหมี่")
+    except Exception:  # a warm-up must never keep a worker from starting
+        worker.log.exception("warm-up failed: this worker's first search will be slow")
+        return
+    worker.log.info("worker %s warmed up in %.1f s", worker.pid, time.monotonic() - started)
+
 
 # Server header: gunicorn sends "Server: gunicorn" (no version); say nothing about the software.
 try:

@@ -370,6 +370,23 @@ def test_results_paginate_and_keep_the_query(client, publish):
     assert f"?q={quote('ปุ๋ยหมัก')}&amp;page=2" in html
 
 
+def test_page_past_the_end_is_404(client, publish):
+    publish(title="ปุ๋ยหมักสูตรเดียว")
+    assert client.get("/articles/", {"q": "ปุ๋ยหมัก", "page": 3}).status_code == 404
+
+
+def test_empty_result_counts_zero(client, publish):
+    publish(title="ปุ๋ยหมักสูตรเดียว")
+    html = html_of(client, "/articles/", {"q": "ปลานิล"})
+    assert "ไม่พบบทความที่ตรงกับ" in html
+
+
+def test_results_show_how_many_were_found(client, publish):
+    for number in range(13):
+        publish(title=f"ปุ๋ยหมักสูตร {number}")
+    assert "13 บทความ" in html_of(client, "/articles/", {"q": "ปุ๋ยหมัก", "page": 2})
+
+
 def test_second_page_has_the_rest(client, publish):
     for number in range(13):
         publish(title=f"ปุ๋ยหมักสูตร {number}")
@@ -406,14 +423,14 @@ def test_search_query_count_is_fixed(client, publish, django_assert_num_queries,
         article = publish(title=f"ปุ๋ยหมักสูตร {number}")
         for order in range(images):
             make_image(article=article, order=order)
-    # categories, districts, count, the page's ranked ids, their articles, their images
-    with django_assert_num_queries(6):
+    # categories, districts, the page's ranked ids with the count, their articles (no images)
+    with django_assert_num_queries(4):
         client.get("/articles/", {"q": "ปุ๋ยหมัก"})
 
 
 def page_query(text):
-    """SQL and parameters of the production query: the first page of ranked ids."""
-    queryset = search.ranked_ids(search.parse_query(text))
+    """SQL and parameters of the production query: the first page of ranked ids, counted."""
+    queryset = search.counted(search.ranked_ids(search.parse_query(text)))
     return queryset[:12].query.sql_with_params()
 
 

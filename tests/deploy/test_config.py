@@ -96,7 +96,8 @@ def test_media_go_to_object_storage_when_a_bucket_is_set(tmp_path):
 
 
 def gunicorn_settings(monkeypatch, **environ):
-    for key in ("GUNICORN_WORKERS", "GUNICORN_BIND", "GUNICORN_TIMEOUT", "GUNICORN_MAX_REQUESTS"):
+    names = ("WORKERS", "BIND", "TIMEOUT", "MAX_REQUESTS", "WARMUP")
+    for key in (f"GUNICORN_{name}" for name in names):
         monkeypatch.delenv(key, raising=False)
     for key, value in environ.items():
         monkeypatch.setenv(key, value)
@@ -126,6 +127,26 @@ def test_gunicorn_defaults_are_safe(monkeypatch):
     assert "%(U)s" in config["access_log_format"]
     assert "%(q)s" not in config["access_log_format"]
     assert "%(r)s" not in config["access_log_format"]
+
+
+def test_each_worker_loads_the_thai_dictionary_before_its_first_request(monkeypatch):
+    import logging
+
+    from articles import search
+
+    config = gunicorn_settings(monkeypatch)
+    seen = []
+    monkeypatch.setattr(search, "parse_query", lambda text: seen.append(text))
+
+    class Worker:
+        pid = 1234
+        log = logging.getLogger("gunicorn.test")
+
+    config["post_worker_init"](Worker())
+    assert seen == ["การทอผ้าไหมมัดหมี่"]
+    monkeypatch.setenv("GUNICORN_WARMUP", "0")
+    config["post_worker_init"](Worker())
+    assert len(seen) == 1
 
 
 def test_gunicorn_loads_the_application_with_production_settings(tmp_path):
