@@ -169,8 +169,7 @@ def household_list_export(
 
     resource = HouseholdResource(user=user, full_ids=full_ids)
     if file_format == "csv":
-        data, rows = spreadsheets.csv_bytes(queryset, resource)
-        target.write(data)
+        rows = spreadsheets.write_csv_bytes(target, queryset, resource)
     else:
         rows = spreadsheets.write_xlsx(target, queryset, resource)
     if user is None or user.sees_all_districts:

@@ -5,13 +5,18 @@
   list of ids in memory.
 * xlsx is written by ``rustpy-xlsxwriter`` (Rust's rust_xlsxwriter) in constant memory: text
   is always a string cell (never a formula, a 13-digit ID never becomes 1.10E+12), numbers stay
-  numbers; header row frozen, autofilter, column widths.
+  numbers; header row frozen, autofilter, column widths. The writer is always given a *path*:
+  handed a Python file object it builds the whole zip in memory first (measured: +20 MiB at
+  200,000 rows against +3 MiB to a path), so a file object gets a temporary file's bytes.
 * CSV is UTF-8 with a BOM (so Excel shows Thai); text beginning with ``= + - @``, tab or CR gets
   a leading ``'`` (OWASP CSV injection), which ``resources.unescape_formula`` strips on import.
 """
 
 import csv
 import io
+import os
+import shutil
+import tempfile
 
 import python_calamine
 import rustpy_xlsxwriter
@@ -90,15 +95,26 @@ def write_xlsx(target, queryset, resource, *, sheet_name="ครัวเรื�
     if total == 0:
         _write_header_only(target, headers, sheet_name)
         return 0
-    rustpy_xlsxwriter.write_worksheet(
-        records(),
-        target,
-        sheet_name=sheet_name,
-        freeze_row=1,
-        autofilter=True,
-        bold_headers=True,
-        column_widths={h: COLUMN_WIDTHS.get(h, 14) for h in headers},
-    )
+
+    def write(path):
+        rustpy_xlsxwriter.write_worksheet(
+            records(),
+            path,
+            sheet_name=sheet_name,
+            freeze_row=1,
+            autofilter=True,
+            bold_headers=True,
+            column_widths={h: COLUMN_WIDTHS.get(h, 14) for h in headers},
+        )
+
+    if isinstance(target, str | os.PathLike):
+        write(target)
+        return total
+    with tempfile.TemporaryDirectory(prefix="sammachip-export-") as folder:
+        path = os.path.join(folder, "export.xlsx")
+        write(path)
+        with open(path, "rb") as written:
+            shutil.copyfileobj(written, target, length=1024 * 1024)
     return total
 
 
@@ -133,10 +149,14 @@ def write_csv(stream, queryset, resource):
     return count
 
 
-def csv_bytes(queryset, resource):
-    buffer = io.StringIO()
-    count = write_csv(buffer, queryset, resource)
-    return buffer.getvalue().encode("utf-8"), count
+def write_csv_bytes(target, queryset, resource):
+    """``write_csv`` into a binary file, streamed (never the whole text in memory)."""
+    stream = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=True)
+    try:
+        return write_csv(stream, queryset, resource)
+    finally:
+        stream.flush()
+        stream.detach()  # the caller keeps (and closes) target
 
 
 def default_resource(*, user=None, full_ids=False):
