@@ -2,8 +2,12 @@
 robots.txt.
 
 The public sees published articles only (``Article.objects.published()``), anything else is 404.
-Staff who may edit an article preview it at its public URL, never cached.
+Staff who may edit an article preview it at its public URL, never cached. Anonymous visitors get
+the shared page cache (``sammachip.cache.cache_public_page``); searches are counted against the
+client's rate limit before the cache is asked, so a cached result page is counted too.
 """
+
+from functools import wraps
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -11,10 +15,12 @@ from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
 from articles import search
 from articles.models import Article, Category
+from sammachip.cache import cache_public_page, cached_for_content
 from sammachip.scoping import user_can_access
 from villages.models import District
 
@@ -23,32 +29,55 @@ SHARE_DEFAULT = "img/share-default.png"
 SHARE_DEFAULT_SIZE = (1200, 630)
 
 
+LIST_TEMPLATE = "articles/article_list.html"
+
+
+def limit_searches(view):
+    """A Thai 429 page (``Retry-After: 60``) once a client has searched more than its limit
+    (``articles.search.search_allowed``); other requests pass untouched."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        query = search.parse_query(request.GET.get("q", ""))
+        if query and not search.search_allowed(request):
+            response = render(
+                request, LIST_TEMPLATE, {"rate_limited": True, "query": query}, status=429
+            )
+            response["Retry-After"] = "60"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def filter_menus():
+    """The category and district menus of the list: two small tables that change rarely, read
+    once per public content version (``sammachip.cache.cached_for_content``)."""
+    return {
+        "categories": list(Category.objects.all()),
+        "districts": list(
+            District.objects.filter(province_id=settings.SAMMACHIP_PROVINCE_CODE).order_by("code")
+        ),
+    }
+
+
+@method_decorator([limit_searches, cache_public_page], name="dispatch")
 class ArticleListView(ListView):
     """Published articles, newest first; ``?category=`` and ``?district=`` filter, ``?q=``
     searches (``articles.search``: ranked title first, snippets, rate-limited per client)."""
 
-    template_name = "articles/article_list.html"
+    template_name = LIST_TEMPLATE
     context_object_name = "articles"
     paginate_by = 12
 
     def get(self, request, *args, **kwargs):
         self.query = search.parse_query(request.GET.get("q", ""))
-        if self.query and not search.search_allowed(request):
-            response = render(
-                request,
-                self.template_name,
-                {"rate_limited": True, "query": self.query},
-                status=429,
-            )
-            response["Retry-After"] = "60"
-            return response
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        self.categories = list(Category.objects.all())
-        self.districts = list(
-            District.objects.filter(province_id=settings.SAMMACHIP_PROVINCE_CODE).order_by("code")
-        )
+        menus = cached_for_content("article-filter-menus", filter_menus)
+        self.categories = menus["categories"]
+        self.districts = menus["districts"]
         slug = self.request.GET.get("category", "")
         code = self.request.GET.get("district", "")
         self.category = next((c for c in self.categories if c.slug == slug), None)
@@ -102,6 +131,7 @@ def absolute(request, url):
     return request.build_absolute_uri(url)
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"

@@ -22,7 +22,7 @@ old data while the transaction was open is never served afterwards. ``bulk_creat
 
 Scheduled articles (``published_at`` in the future, no cron) go live by the clock alone, with no
 signal; so a page is never cached beyond the next scheduled ``published_at``
-(``seconds_until_next_publication``: one indexed query, only when a page is stored).
+(``next_publication``: one indexed query per content version, kept with ``cached_for_content``).
 
 When the version key is missing (first start, eviction, Redis flushed) it is created from the
 clock in microseconds, which is always greater than any version handed out before, so an old
@@ -119,14 +119,28 @@ def connect_signals():
     )
 
 
-def seconds_until_next_publication(now=None):
-    """Seconds until the next scheduled article goes live, or None when none is scheduled."""
+def _next_scheduled(now):
     from articles.models import Article
 
+    return Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now).aggregate(
+        next=Min("published_at")
+    )["next"]
+
+
+def next_publication():
+    """When the next scheduled article goes live (or None), read once per content version:
+    scheduling, rescheduling or publishing an article bumps the version."""
+    # A dict: None is a value here, not a cache miss.
+    found = cached_for_content("next-publication", lambda: {"at": _next_scheduled(timezone.now())})
+    if found["at"] is not None and found["at"] <= timezone.now():  # live since: the next one
+        return _next_scheduled(timezone.now())
+    return found["at"]
+
+
+def seconds_until_next_publication(now=None):
+    """Seconds until the next scheduled article goes live, or None when none is scheduled."""
+    upcoming = next_publication() if now is None else _next_scheduled(now)
     now = now or timezone.now()
-    upcoming = Article.objects.filter(
-        status=Article.Status.PUBLISHED, published_at__gt=now
-    ).aggregate(next=Min("published_at"))["next"]
     if upcoming is None:
         return None
     return max(1, int((upcoming - now).total_seconds()) + 1)
@@ -162,6 +176,25 @@ def may_store(request, response):
         return False
     control = response.get("Cache-Control", "").lower()
     return not any(word in control for word in ("private", "no-cache", "no-store"))
+
+
+def cached_for_content(name, compute, timeout=PAGE_TIMEOUT):
+    """``compute()``, kept in the shared cache for the current public content version: small
+    public data that several pages read (menus, lists of districts) is computed once per change
+    of the content, not per page. A cache outage computes it every time."""
+    try:
+        key = f"public:data:{content_version()}:{name}"
+        value = cache.get(key)
+    except Exception:
+        logger.exception("public cache unavailable; computing %s", name)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout)
+        except Exception:
+            logger.exception("public cache: could not store %s", name)
+    return value
 
 
 def cache_public_page(view=None, *, timeout=PAGE_TIMEOUT):

@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.views import robots_txt
+from sammachip.cache import cache_public_page
 from sammachip.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -11,7 +12,7 @@ urlpatterns = [
     path("articles/", include("articles.urls")),
     path("sages/", include("programs.urls")),
     path("districts/", include("villages.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", cache_public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("sammachip.site_urls")),
 ]

@@ -204,9 +204,15 @@ def published_with_images(count, images):
 @pytest.mark.parametrize(("articles", "images"), [(1, 1), (15, 3)])
 def test_list_query_count_is_fixed(client, geography, django_assert_num_queries, articles, images):
     published_with_images(articles, images)
-    # categories, districts, count, page, images
-    with django_assert_num_queries(5):
+    # A new content version: the menus (categories, districts) and the next scheduled
+    # publication are read once, then count, page, images.
+    with django_assert_num_queries(6):
         client.get("/articles/")
+    # Another page not in the cache (same content version): count, page, images.
+    with django_assert_num_queries(3):
+        assert client.get("/articles/", {"page": 1})["X-Public-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        assert client.get("/articles/")["X-Public-Cache"] == "hit"
 
 
 @pytest.mark.parametrize(("related", "images"), [(1, 1), (6, 4)])
@@ -215,9 +221,10 @@ def test_detail_query_count_is_fixed(client, geography, django_assert_num_querie
     article = make_article(status="published", category=category)
     for order in range(images):
         make_image(article=article, order=order)
+    client.get("/articles/")  # reads what every page of this content version shares
     # article, its images, related articles, their images
     with django_assert_num_queries(4):
-        client.get(article.get_absolute_url())
+        assert client.get(article.get_absolute_url())["X-Public-Cache"] == "miss"
 
 
 # ---- sharing and machine-readable pages -------------------------------------------------------

@@ -184,3 +184,59 @@ def test_a_page_with_a_csrf_token_or_a_csp_nonce_is_not_stored(rf, geography):
             request = rf.get(f"/about/?case={number}")
             request.user = AnonymousUser()
             assert wrapped(request)[HEADER] == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/articles/", "/articles/?q=ผ้าไหม", "/articles/feed/", "/sitemap.xml", "detail"],
+)
+def test_article_pages_are_cached_and_follow_publication(
+    client, geography, url, django_capture_on_commit_callbacks
+):
+    shown = make_article(status="published", title="ผ้าไหมลายเดิม")
+    url = shown.get_absolute_url() if url == "detail" else url
+    assert client.get(url)[HEADER] == "miss"
+    assert client.get(url)[HEADER] == "hit"
+    fresh = make_article(status="review", title="ผ้าไหมลายใหม่ล่าสุด")
+    with django_capture_on_commit_callbacks(execute=True):
+        article_services.article_publish(article=fresh, user=None)
+    response = client.get(url)
+    assert response[HEADER] == "miss"
+    if url == "/sitemap.xml":
+        assert fresh.get_absolute_url() in response.content.decode()
+    elif url != shown.get_absolute_url():
+        assert "ลายใหม่ล่าสุด" in response.content.decode()  # (search marks ผ้าไหม)
+
+
+def test_shared_page_data_is_read_once_per_content_version(geography):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return ["เมนู"]
+
+    assert public_cache.cached_for_content("menu", compute) == ["เมนู"]
+    assert public_cache.cached_for_content("menu", compute) == ["เมนู"]
+    assert len(calls) == 1
+    public_cache.bump_content_version()
+    public_cache.cached_for_content("menu", compute)
+    assert len(calls) == 2
+
+
+def test_shared_page_data_is_computed_when_the_cache_is_down(geography, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("Connection refused")
+
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "set", down)
+    assert public_cache.cached_for_content("menu", lambda: ["เมนู"]) == ["เมนู"]
+
+
+def test_a_scheduled_article_gone_live_is_not_the_next_one_any_more(geography, monkeypatch):
+    now = timezone.now()
+    first = make_article(status="published", published_at=now + datetime.timedelta(seconds=60))
+    second = make_article(status="published", published_at=now + datetime.timedelta(hours=2))
+    assert public_cache.next_publication() == first.published_at
+    later = now + datetime.timedelta(seconds=120)  # the first went live by the clock alone
+    monkeypatch.setattr(public_cache.timezone, "now", lambda: later)
+    assert public_cache.next_publication() == second.published_at
