@@ -76,30 +76,44 @@ def blocks(value):
     return result
 
 
+def _attaches(char, previous):
+    """Whether ``char`` belongs to the cluster of the character before it (``previous``)."""
+    return (
+        unicodedata.category(char) in ("Mn", "Mc", "Me")
+        or char in "\u0e33\u0eb3\u200d"
+        or previous == "\u200d"
+    )
+
+
 def graphemes(value):
     """Split text into user-perceived characters: a base character with the combining marks
     (Thai vowels above/below, tone marks), SARA AM and joiners that follow it."""
     clusters = []
-    join_next = False
+    previous = ""
     for char in value:
-        attaches = (
-            unicodedata.category(char) in ("Mn", "Mc", "Me")
-            or char in "\u0e33\u0eb3\u200d"
-            or join_next
-        )
-        if clusters and attaches:
+        if clusters and _attaches(char, previous):
             clusters[-1] += char
         else:
             clusters.append(char)
-        join_next = char == "\u200d"
+        previous = char
     return clusters
 
 
 def truncate_graphemes(value, length, ellipsis="…"):
     """At most ``length`` user-perceived characters, ending in ``ellipsis`` when cut; never
-    splits a tone mark or vowel from its consonant."""
+    splits a tone mark or vowel from its consonant. Reads only as far as it needs (a card's
+    summary of a long section is cut after ~160 characters, not after splitting it all)."""
     value = value or ""
-    clusters = graphemes(value)
-    if len(clusters) <= length:
+    if len(value) <= length:  # a cluster is at least one character
         return value
-    return "".join(clusters[: max(length - len(ellipsis), 0)]).rstrip() + ellipsis
+    keep = max(length - len(ellipsis), 0)
+    count, cut, previous = 0, 0, ""
+    for index, char in enumerate(value):
+        if index == 0 or not _attaches(char, previous):
+            count += 1  # a cluster starts here
+            if count == keep + 1:
+                cut = index
+            if count > length:
+                return value[:cut].rstrip() + ellipsis
+        previous = char
+    return value
