@@ -68,10 +68,23 @@ COLUMN_WIDTHS = {
     "อาชีพ": 22,
     "ปราชญ์ชุมชนของทีม": 24,
     "สถานะ": 12,
-    "รายได้ก่อนเข้าร่วม (บาท/เดือน)": 16,
-    "รายได้เมื่อประเมินสิ้นปี (บาท/เดือน)": 16,
+    "รายได้ก่อนเข้าร่วม (บาท/เดือน)": 28,
+    "รายได้เมื่อประเมินสิ้นปี (บาท/เดือน)": 32,
     "กลุ่มอาชีพ": 22,
     "แก้ไขล่าสุด": 18,
+}
+
+
+# Printed as a clerk expects: A4 landscape, every column on the page's width, the header row on
+# every page, gridlines, page numbers in the footer.
+PAGE_SETUP = {
+    "landscape": True,
+    "paper_size": 9,  # A4
+    "fit_to_pages": (1, 0),
+    "repeat_rows": 0,
+    "print_gridlines": True,
+    "margins": {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6},
+    "footer": "&Cหน้า &P / &N",
 }
 
 
@@ -105,6 +118,7 @@ def write_xlsx(target, queryset, resource, *, sheet_name="ครัวเรื�
             autofilter=True,
             bold_headers=True,
             column_widths={h: COLUMN_WIDTHS.get(h, 14) for h in headers},
+            page_setup=PAGE_SETUP,
         )
 
     if isinstance(target, str | os.PathLike):

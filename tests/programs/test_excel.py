@@ -104,6 +104,17 @@ def test_header_frozen_with_autofilter(province_client, lists):
     assert sheet.auto_filter.ref.startswith("A1:")
 
 
+def test_prints_on_a4_landscape_one_page_wide_with_the_header_on_every_page(province_client, lists):
+    sheet = workbook(province_client.get(EXPORT, {"_format": "xlsx"})).worksheets[0]
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.paperSize == 9  # A4
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.page_setup.fitToWidth in (None, 1)  # absent is 1, the OOXML default
+    assert sheet.page_setup.fitToHeight == 0  # as many pages down as the rows need
+    assert sheet.print_title_rows.replace("$", "") == "1:1"
+    assert "&P" in sheet.oddFooter.center.text
+
+
 def test_default_export_masks_ids(province_client, lists):
     rows = sheet_rows(workbook(province_client.get(EXPORT, {"_format": "xlsx"})))
     column = headers().index("เลขประจำตัวประชาชน")
@@ -236,6 +247,12 @@ def test_the_rust_writer_is_always_given_a_path(monkeypatch, lists):
     assert isinstance(targets[0], str)
     book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
     assert book.worksheets[0].max_row == rows + 1
+
+
+def test_command_names_a_missing_folder_in_thai(tmp_path, lists):
+    with pytest.raises(CommandError, match="ไม่พบโฟลเดอร์"):
+        call_command("export_households", "--output", str(tmp_path / "nowhere" / "x.xlsx"))
+    assert not ExportLog.objects.exists()
 
 
 def test_command_refuses_a_ce_year_with_a_hint(tmp_path, lists):

@@ -36,6 +36,8 @@ class Command(BaseCommand):
         path = Path(output)
         if path.suffix.lower() not in {".xlsx", ".csv"}:
             raise CommandError("--output ต้องลงท้ายด้วย .xlsx หรือ .csv")
+        if not path.parent.is_dir():
+            raise CommandError(f"ไม่พบโฟลเดอร์ {path.parent} กรุณาสร้างโฟลเดอร์ก่อน หรือเลือกที่อื่น")
         queryset = Household.objects.all()
         filters = []
         if fiscal_year is not None:
