@@ -41,8 +41,9 @@ def _paragraph(rng, sentences):
     return " ".join(_sentence(rng, rng.randint(6, 16)) for _ in range(sentences))
 
 
-def bench_database_url(pg_url=None):
-    """``sammachip_deploy_bench`` on the server of ``pg_url``, created (UTF-8) when missing."""
+def bench_database_url(pg_url=None, name=BENCH_DB_NAME):
+    """Database ``name`` (default ``sammachip_deploy_bench``) on the server of ``pg_url``,
+    created (UTF-8) when missing."""
     import psycopg2
 
     parts = urllib.parse.urlsplit(pg_url or PG_URL)
@@ -56,14 +57,14 @@ def bench_database_url(pg_url=None):
     )
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB_NAME])
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cursor.fetchone() is None:
             cursor.execute(
-                f"CREATE DATABASE \"{BENCH_DB_NAME}\" TEMPLATE template0 ENCODING 'UTF8' "
+                f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
                 "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
             )
     connection.close()
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{BENCH_DB_NAME}"))
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def sizes_present():

@@ -33,6 +33,7 @@ QUICK_ARGS = {
     "search": ["--articles", "2000", "--repeat", "2"],
     "pages": ["--repeat", "3"],
     "load": ["--duration", "3"],
+    "changelist": ["--households", "50000", "--repeat", "3"],
 }
 HEADER = "| source | benchmark | data | this project | baseline | ratio | target | met |"
 

@@ -42,6 +42,7 @@ from sammachip.admin_tools import (
     AuditedAdminMixin,
     CitizenIdAdminMixin,
     CitizenIdFormMixin,
+    LargeTablePaginator,
     SensitivePostAdminMixin,
 )
 from sammachip.scoping import DistrictScopedAdminMixin
@@ -314,6 +315,9 @@ class HouseholdAdmin(ImportMixin, CitizenIdAdminMixin, AuditedAdminMixin, Progra
     change_form_template = "admin/programs/citizen_id_change_form.html"
     change_list_template = "admin/programs/household/change_list.html"
     full_id_permission = "programs.view_full_citizen_id"
+    # Millions of rows nationally: the unfiltered count is PostgreSQL's estimate (shown as
+    # ประมาณ by admin/programs/household/pagination.html) and deep pages are picked by key.
+    paginator = LargeTablePaginator
     list_display = [
         "full_name",
         "house_no",

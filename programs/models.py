@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -360,6 +361,18 @@ class Household(DistrictFromVillage, PersonName):
         ]
         indexes = [
             models.Index(fields=["district", "fiscal_year", "status"], name="household_kpi_idx"),
+            # The changelist's order (village code, house number, id) walks the villages in code
+            # order and reads each one's households from here already in house-number order;
+            # the district (scoping) is part of the key and the usual filters (fiscal year,
+            # status) are read from the index, so a deep page's keys come from it alone
+            # (LargeTablePaginator).
+            models.Index(
+                fields=["village", "district", "house_no", "id", "fiscal_year", "status"],
+                name="household_list_idx",
+            ),
+            # ``=house_no`` in the admin's search_fields is iexact, UPPER(house_no) on
+            # PostgreSQL: without this the search's OR of three conditions reads the whole table.
+            models.Index(Upper("house_no"), name="household_house_no_upper_idx"),
             # Prefix search (``startswith``, i.e. LIKE 'x%') on PostgreSQL needs the pattern
             # operator class whatever the database collation; other databases ignore opclasses.
             models.Index(
