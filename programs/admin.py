@@ -4,6 +4,7 @@ import tempfile
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
@@ -318,6 +319,20 @@ class HouseholdAdmin(ImportMixin, CitizenIdAdminMixin, AuditedAdminMixin, Progra
     # Millions of rows nationally: the unfiltered count is PostgreSQL's estimate (shown as
     # ประมาณ by admin/programs/household/pagination.html) and deep pages are picked by key.
     paginator = LargeTablePaginator
+    search_count_cap = 10_000
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(
+            request,
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+        )
+        if request.GET.get(SEARCH_VAR, "").strip():
+            paginator.count_cap = self.search_count_cap
+        return paginator
+
     list_display = [
         "full_name",
         "house_no",

@@ -189,11 +189,18 @@ class LargeTablePaginator(Paginator):
       page costs what the first does; with an estimated count such a page is its place counted
       from the end (the last page shows the real last rows; pages in the middle may overlap or
       skip as many rows as the estimate is off).
+    * With ``count_cap`` (a searched list), matches are counted up to the cap; past it the list
+      says "more than" the cap and pages reach that far (``count_is_capped``).
     """
 
     estimate_from = 100_000
     deep_from = 1_000
     count_is_estimate = False
+    # Set by the admin for a searched list: count at most this many matches (a two-letter
+    # prefix can match a sixth of 1.5 million rows: ~0.5 s to count them exactly, for a
+    # number nobody pages through); more are reported as "more than" this.
+    count_cap = None
+    count_is_capped = False
 
     @cached_property
     def count(self):
@@ -201,6 +208,12 @@ class LargeTablePaginator(Paginator):
         if estimate is not None and estimate >= self.estimate_from:
             self.count_is_estimate = True
             return estimate
+        if self.count_cap and isinstance(self.object_list, QuerySet):
+            found = self.object_list[: self.count_cap + 1].count()
+            if found > self.count_cap:
+                self.count_is_capped = True
+                return self.count_cap
+            return found
         return super().count
 
     def estimated_count(self):
@@ -252,7 +265,7 @@ class LargeTablePaginator(Paginator):
         if bottom < self.deep_from:
             return self._get_page(queryset[bottom:top], number, self)
         keys = queryset.values("pk")
-        if self.count - top < bottom:
+        if self.count - top < bottom and not self.count_is_capped:  # the true end is unknown
             keys = keys.reverse()[max(self.count - top, 0) : max(self.count - bottom, 0)]
         else:
             keys = keys[bottom:top]

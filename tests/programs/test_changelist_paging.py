@@ -200,3 +200,29 @@ def test_house_number_search_can_use_an_index_on_postgresql(rf, province_staff, 
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "household_house_no_upper_idx" in plan
+
+
+def test_a_searched_list_is_counted_up_to_the_cap(households):
+    queryset = Household.objects.order_by(*ADMIN_ORDER)
+    paginator = DeepOnly(queryset, 2)
+    paginator.count_cap = 3
+    assert paginator.count == 3
+    assert paginator.count_is_capped
+    assert list(paginator.page(2)) == list(queryset)[2:3]  # not walked from the unknown end
+
+
+def test_under_the_cap_the_count_is_exact(households):
+    paginator = DeepOnly(Household.objects.order_by(*ADMIN_ORDER), 5)
+    paginator.count_cap = 100
+    assert paginator.count == 13
+    assert not paginator.count_is_capped
+
+
+def test_the_changelist_says_more_than_for_a_search_past_the_cap(
+    monkeypatch, province_client, households
+):
+    monkeypatch.setattr(admin.site._registry[Household], "search_count_cap", 3)
+    searched = province_client.get(CHANGELIST, {"q": households[0].first_name}).content.decode()
+    assert "มากกว่า 3" in searched
+    plain = province_client.get(CHANGELIST).content.decode()
+    assert "มากกว่า" not in plain
