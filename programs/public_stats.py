@@ -26,12 +26,13 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from programs import services
 from programs.models import Household, Product, TrainerTeam
 from sammachip import thaidate
+from sammachip.cache import cached_for_content
 from villages.models import District
 
 SMALL_CELL = 5
@@ -286,28 +287,26 @@ def province_districts():
 
 
 def fiscal_years():
-    """Fiscal years (BE) with households in the configured province, newest first (one query)."""
-    return list(
-        Household.objects.filter(district__province_id=settings.SAMMACHIP_PROVINCE_CODE)
-        .values_list("fiscal_year", flat=True)
-        .distinct()
-        .order_by("-fiscal_year")
-    )
+    """Fiscal years (BE) with households in the configured province, newest first (one query,
+    once per public content version)."""
+
+    def compute():
+        return list(
+            Household.objects.filter(district__province_id=settings.SAMMACHIP_PROVINCE_CODE)
+            .values_list("fiscal_year", flat=True)
+            .distinct()
+            .order_by("-fiscal_year")
+        )
+
+    return cached_for_content("fiscal-years", compute)
 
 
 def default_fiscal_year(years=None):
     """The current fiscal year if it has data, else the latest earlier one that has, else the
-    current one. Pass ``years`` (from ``fiscal_years()``) to save the query."""
+    current one (``years``: ``fiscal_years()``, read when not given)."""
     current = thaidate.current_fiscal_year()
     if years is None:
-        latest = (
-            Household.objects.filter(
-                district__province_id=settings.SAMMACHIP_PROVINCE_CODE, fiscal_year__lte=current
-            )
-            .aggregate(latest=Max("fiscal_year"))
-            .get("latest")
-        )
-        return latest or current
+        years = fiscal_years()
     return next((year for year in years if year <= current), current)
 
 
@@ -323,8 +322,20 @@ def parse_fiscal_year(value, default):
 
 
 def programme_figures(*, fiscal_year):
-    """The public figures of one fiscal year for the configured province. A fixed number of
-    queries (eight) whatever the data size."""
+    """The public figures of one fiscal year for the configured province: computed once per
+    public content version (``sammachip.cache.cached_for_content``; every change to the
+    programme's records bumps it) and shared by the home, district and statistics pages, so
+    that a page missing from the page cache (a new URL, e.g. a link shared with a tracking
+    parameter) does not aggregate every household again."""
+    return cached_for_content(
+        f"programme-figures:{fiscal_year}",
+        lambda: compute_programme_figures(fiscal_year=fiscal_year),
+    )
+
+
+def compute_programme_figures(*, fiscal_year):
+    """``programme_figures`` from the database: a fixed number of queries (eight) whatever the
+    data size."""
     districts = province_districts()
     households = Household.objects.filter(fiscal_year=fiscal_year, district__in=districts)
     kpis = services.district_kpis(fiscal_year=fiscal_year, districts=districts)

@@ -240,3 +240,29 @@ def test_a_scheduled_article_gone_live_is_not_the_next_one_any_more(geography, m
     later = now + datetime.timedelta(seconds=120)  # the first went live by the clock alone
     monkeypatch.setattr(public_cache.timezone, "now", lambda: later)
     assert public_cache.next_publication() == second.published_at
+
+
+def test_programme_figures_are_computed_once_per_content_version(
+    geography, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from programs import public_stats
+
+    village = make_household(fiscal_year=2568).village
+    first = public_stats.programme_figures(fiscal_year=2568)
+    with django_assert_num_queries(0):
+        again = public_stats.programme_figures(fiscal_year=2568)
+    assert again.province.total == first.province.total
+    with django_capture_on_commit_callbacks(execute=True):
+        make_household(village=village, fiscal_year=2568)
+    assert public_stats.programme_figures(fiscal_year=2568).province.total.value == (
+        first.province.total.value + 1
+    )
+
+
+def test_a_new_url_of_the_home_page_reuses_the_figures(
+    client, geography, django_assert_num_queries
+):
+    make_household()
+    client.get("/")
+    with django_assert_num_queries(4):  # province, featured products, latest articles, districts
+        assert client.get("/", {"fbclid": "shared-on-facebook"})[HEADER] == "miss"
