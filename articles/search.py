@@ -579,16 +579,11 @@ def _term_levels(query):
 
 
 def _attaches(value, position):
-    """Whether the character at ``position`` belongs to the cluster before it (a vowel or tone
-    mark, SARA AM, a joiner): ``articles.text.graphemes``' rule, for one position."""
+    """Whether the character at ``position`` belongs to the cluster before it
+    (``articles.text.graphemes``' rule, for one position)."""
     if position <= 0 or position >= len(value):
         return False
-    char = value[position]
-    return (
-        unicodedata.category(char) in ("Mn", "Mc", "Me")
-        or char in "\u0e33\u0eb3\u200d"
-        or value[position - 1] == "\u200d"
-    )
+    return article_text.attaches(value[position], value[position - 1])
 
 
 def _cluster_start(value, position):

@@ -76,7 +76,7 @@ def blocks(value):
     return result
 
 
-def _attaches(char, previous):
+def attaches(char, previous):
     """Whether ``char`` belongs to the cluster of the character before it (``previous``)."""
     return (
         unicodedata.category(char) in ("Mn", "Mc", "Me")
@@ -91,7 +91,7 @@ def graphemes(value):
     clusters = []
     previous = ""
     for char in value:
-        if clusters and _attaches(char, previous):
+        if clusters and attaches(char, previous):
             clusters[-1] += char
         else:
             clusters.append(char)
@@ -109,7 +109,7 @@ def truncate_graphemes(value, length, ellipsis="…"):
     keep = max(length - len(ellipsis), 0)
     count, cut, previous = 0, 0, ""
     for index, char in enumerate(value):
-        if index == 0 or not _attaches(char, previous):
+        if index == 0 or not attaches(char, previous):
             count += 1  # a cluster starts here
             if count == keep + 1:
                 cut = index

@@ -38,7 +38,7 @@ def limit_searches(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        query = search.parse_query(request.GET.get("q", ""))
+        query = request.search_query = search.parse_query(request.GET.get("q", ""))
         if query and not search.search_allowed(request):
             response = render(
                 request, LIST_TEMPLATE, {"rate_limited": True, "query": query}, status=429
@@ -71,7 +71,9 @@ class ArticleListView(ListView):
     paginate_by = 12
 
     def get(self, request, *args, **kwargs):
-        self.query = search.parse_query(request.GET.get("q", ""))
+        self.query = getattr(request, "search_query", None)  # parsed by limit_searches
+        if self.query is None:
+            self.query = search.parse_query(request.GET.get("q", ""))
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

@@ -330,8 +330,28 @@ class HouseholdAdmin(ImportMixin, CitizenIdAdminMixin, AuditedAdminMixin, Progra
             allow_empty_first_page=allow_empty_first_page,
         )
         if request.GET.get(SEARCH_VAR, "").strip():
-            paginator.count_cap = self.search_count_cap
+            # Above a page and above "show all": a cap under either would list every match.
+            paginator.count_cap = max(self.search_count_cap, per_page, self.list_max_show_all)
         return paginator
+
+    def response_action(self, request, queryset):
+        """An action on "all N" rows runs only when N is an exact count: with an estimated or
+        capped count (``LargeTablePaginator``) the rows it would change are not the number the
+        page showed (actions.html does not offer it then either)."""
+        if request.POST.get("select_across") == "1":
+            paginator = self.get_paginator(request, queryset, self.list_per_page)
+            paginator.count  # noqa: B018 - decides whether the count is exact
+            if paginator.count_is_estimate or paginator.count_is_capped:
+                self.message_user(
+                    request,
+                    _(
+                        "เลือกทั้งหมดไม่ได้เมื่อจำนวนรายการเป็นตัวเลขประมาณ "
+                        "กรุณาค้นหาหรือกรองให้แคบลงก่อน แล้วลองอีกครั้ง"
+                    ),
+                    messages.WARNING,
+                )
+                return redirect(request.get_full_path())
+        return super().response_action(request, queryset)
 
     list_display = [
         "full_name",

@@ -7,7 +7,9 @@
   is always a string cell (never a formula, a 13-digit ID never becomes 1.10E+12), numbers stay
   numbers; header row frozen, autofilter, column widths. The writer is always given a *path*:
   handed a Python file object it builds the whole zip in memory first (measured: +20 MiB at
-  200,000 rows against +3 MiB to a path), so a file object gets a temporary file's bytes.
+  200,000 rows against +3 MiB to a path). A real file is reopened through ``/proc/self/fd``
+  (an unlinked temporary file never gets a name on disk); anything else (``BytesIO``) gets the
+  bytes of a file in a private temporary folder.
 * CSV is UTF-8 with a BOM (so Excel shows Thai); text beginning with ``= + - @``, tab or CR gets
   a leading ``'`` (OWASP CSV injection), which ``resources.unescape_formula`` strips on import.
 """
@@ -124,12 +126,32 @@ def write_xlsx(target, queryset, resource, *, sheet_name="ครัวเรื�
     if isinstance(target, str | os.PathLike):
         write(target)
         return total
+    reopened = _reopenable_path(target)
+    if reopened:  # the file itself, by name: an unlinked temporary file stays nameless on disk
+        target.flush()
+        write(reopened)
+        target.seek(0, os.SEEK_END)
+        return total
     with tempfile.TemporaryDirectory(prefix="sammachip-export-") as folder:
         path = os.path.join(folder, "export.xlsx")
         write(path)
         with open(path, "rb") as written:
             shutil.copyfileobj(written, target, length=1024 * 1024)
     return total
+
+
+def _reopenable_path(target):
+    """``/proc/self/fd/N`` of a real, empty file object on Linux (the admin's unlinked
+    ``TemporaryFile``, the command's output file), else None: a temporary file with names and
+    citizen IDs would otherwise need a name on disk, left behind if the worker is killed."""
+    try:
+        descriptor = target.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return None
+    path = f"/proc/self/fd/{descriptor}"
+    if not os.path.exists(path) or target.tell() != 0:
+        return None
+    return path
 
 
 def _write_header_only(target, headers, sheet_name):

@@ -127,27 +127,30 @@ def _next_scheduled(now):
     )["next"]
 
 
-def next_publication():
-    """When the next scheduled article goes live (or None), read once per content version:
-    scheduling, rescheduling or publishing an article bumps the version."""
-    # A dict: None is a value here, not a cache miss.
-    found = cached_for_content("next-publication", lambda: {"at": _next_scheduled(timezone.now())})
-    if found["at"] is not None and found["at"] <= timezone.now():  # live since: the next one
-        return _next_scheduled(timezone.now())
+def next_publication(now=None):
+    """When the next article scheduled after ``now`` goes live (or None), read once per content
+    version: scheduling, rescheduling or publishing an article bumps the version."""
+    now = now or timezone.now()
+    # A dict: None is a value here, not a cache miss. The next after an earlier moment is also
+    # the next after now, unless it has gone live since.
+    found = cached_for_content("next-publication", lambda: {"at": _next_scheduled(now)})
+    if found["at"] is not None and found["at"] <= now:
+        return _next_scheduled(now)
     return found["at"]
 
 
 def seconds_until_next_publication(now=None):
-    """Seconds until the next scheduled article goes live, or None when none is scheduled."""
-    upcoming = next_publication() if now is None else _next_scheduled(now)
+    """Seconds from ``now`` until the next scheduled article goes live, or None."""
     now = now or timezone.now()
+    upcoming = next_publication(now)
     if upcoming is None:
         return None
     return max(1, int((upcoming - now).total_seconds()) + 1)
 
 
-def page_timeout(timeout=PAGE_TIMEOUT):
-    scheduled = seconds_until_next_publication()
+def page_timeout(timeout=PAGE_TIMEOUT, now=None):
+    """How long a page rendered at ``now`` may be kept: never past the next publication."""
+    scheduled = seconds_until_next_publication(now)
     return timeout if scheduled is None else min(timeout, scheduled)
 
 
@@ -221,6 +224,7 @@ def cache_public_page(view=None, *, timeout=PAGE_TIMEOUT):
                     response[name] = value
                 response[HEADER] = "hit"
                 return response
+            started = timezone.now()  # the page shows the articles public at this moment
             response = view_func(request, *args, **kwargs)
             if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                 response.render()
@@ -231,7 +235,7 @@ def cache_public_page(view=None, *, timeout=PAGE_TIMEOUT):
                     "headers": list(response.items()),
                 }
                 try:
-                    cache.set(key, frozen, page_timeout(timeout))
+                    cache.set(key, frozen, page_timeout(timeout, now=started))
                 except Exception:
                     logger.exception("public cache: could not store %s", request.path)
             response[HEADER] = "miss"

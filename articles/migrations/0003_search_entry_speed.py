@@ -40,7 +40,7 @@ POSTGRESQL = [
     ),
     (
         f"ALTER TABLE {TABLE} ALTER COLUMN title_tsv SET STATISTICS 0",
-        migrations.RunSQL.noop,
+        f"ALTER TABLE {TABLE} ALTER COLUMN title_tsv SET STATISTICS -1",
     ),
 ]
 

@@ -218,11 +218,56 @@ def test_under_the_cap_the_count_is_exact(households):
     assert not paginator.count_is_capped
 
 
+def capped_search(monkeypatch):
+    """The household admin with 5 rows a page and a search cap of 6 matches."""
+    model_admin = admin.site._registry[Household]
+    monkeypatch.setattr(model_admin, "list_per_page", 5)
+    monkeypatch.setattr(model_admin, "list_max_show_all", 5)
+    monkeypatch.setattr(model_admin, "search_count_cap", 6)
+
+
 def test_the_changelist_says_more_than_for_a_search_past_the_cap(
     monkeypatch, province_client, households
 ):
-    monkeypatch.setattr(admin.site._registry[Household], "search_count_cap", 3)
-    searched = province_client.get(CHANGELIST, {"q": households[0].first_name}).content.decode()
-    assert "มากกว่า 3" in searched
+    capped_search(monkeypatch)
+    searched = province_client.get(CHANGELIST, {"q": "สมชาย"}).content.decode()
+    assert "มากกว่า 6" in searched
+    assert searched.count('class="action-select"') == 5  # paginated, not every match
+    assert "question" not in searched  # no "select all N": N is not a count
     plain = province_client.get(CHANGELIST).content.decode()
     assert "มากกว่า" not in plain
+    assert 'class="question' in plain  # an exact count: "select all 13" is offered
+
+
+def test_the_cap_is_never_below_a_page(monkeypatch, province_client, households):
+    monkeypatch.setattr(admin.site._registry[Household], "search_count_cap", 3)
+    searched = province_client.get(CHANGELIST, {"q": "สมชาย"}).content.decode()
+    assert "มากกว่า" not in searched  # 13 matches, under a page of 100: counted exactly
+
+
+def test_an_action_on_all_rows_of_a_capped_search_is_refused(
+    monkeypatch, province_client, households
+):
+    capped_search(monkeypatch)
+    on_page = [str(h.pk) for h in Household.objects.order_by(*ADMIN_ORDER)[:5]]
+    response = province_client.post(
+        CHANGELIST + "?q=สมชาย",
+        {"action": "mark_trained", "select_across": "1", "index": "0", "_selected_action": on_page},
+        follow=True,
+    )
+    assert "เลือกทั้งหมดไม่ได้" in response.content.decode()
+    assert not Household.objects.filter(status="trained").exists()
+
+
+def test_an_action_on_the_selected_rows_of_a_capped_search_runs(
+    monkeypatch, province_client, households
+):
+    capped_search(monkeypatch)
+    chosen = [str(households[0].pk), str(households[1].pk)]
+    province_client.post(
+        CHANGELIST + "?q=สมชาย",
+        {"action": "mark_trained", "select_across": "0", "index": "0", "_selected_action": chosen},
+    )
+    assert sorted(Household.objects.filter(status="trained").values_list("pk", flat=True)) == (
+        sorted(int(pk) for pk in chosen)
+    )

@@ -1,6 +1,7 @@
 """Household lists to and from Excel: columns, scoping, Excel-correctness, injection, the log."""
 
 import io
+import tempfile
 
 import openpyxl
 import pytest
@@ -247,6 +248,12 @@ def test_the_rust_writer_is_always_given_a_path(monkeypatch, lists):
     assert isinstance(targets[0], str)
     book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
     assert book.worksheets[0].max_row == rows + 1
+    with tempfile.TemporaryFile() as unlinked:  # what the admin export writes into
+        spreadsheets.write_xlsx(unlinked, Household.objects.all(), HouseholdResource())
+        assert targets[1] == f"/proc/self/fd/{unlinked.fileno()}"
+        assert unlinked.tell() > 0  # positioned at the end, as after any write
+        unlinked.seek(0)
+        assert openpyxl.load_workbook(unlinked).worksheets[0].max_row == rows + 1
 
 
 def test_command_names_a_missing_folder_in_thai(tmp_path, lists):

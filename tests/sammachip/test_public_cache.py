@@ -266,3 +266,10 @@ def test_a_new_url_of_the_home_page_reuses_the_figures(
     client.get("/")
     with django_assert_num_queries(4):  # province, featured products, latest articles, districts
         assert client.get("/", {"fbclid": "shared-on-facebook"})[HEADER] == "miss"
+
+
+def test_the_timeout_counts_from_when_the_page_started_rendering(geography):
+    soon = timezone.now() + datetime.timedelta(seconds=90)
+    make_article(status="published", published_at=soon)
+    started = soon - datetime.timedelta(seconds=10)  # a render that began 10 s before
+    assert public_cache.page_timeout(now=started) <= 11
