@@ -369,7 +369,7 @@ def one_backend(args):
     result["query_load"] = os.getloadavg()[0]
     result["tone"] = {"ข้าว": tone_check("ข้าว", "ข่าว"), "ข่าว": tone_check("ข่าว", "ข้าว")}
     Path(args.json).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and not os.environ.get("BENCH_KEEP_SQLITE"):
         connection.close()
         SQLITE_PATH.unlink(missing_ok=True)  # ~300 MB, rebuilt by every run
 
