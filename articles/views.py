@@ -101,7 +101,9 @@ class ArticleListView(ListView):
     def paginate_queryset(self, queryset, page_size):
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
         if self.query:  # a page of ranked ids → its articles
-            page.object_list = object_list = search.articles_in_order(object_list)
+            page.object_list = object_list = search.articles_in_order(
+                object_list, categories=self.categories, districts=self.districts
+            )
         return paginator, page, object_list, is_paginated
 
     def get_context_data(self, **kwargs):

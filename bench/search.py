@@ -219,13 +219,17 @@ def like_page(text):
 
 def search_page(text):
     """What the list view does for ``?q=text``: parse, the first page of ranked ids with the
-    count, their articles, highlighted titles and snippets (no template rendering)."""
+    count, their articles (category and district from the menus the view has read), highlighted
+    titles and snippets (no template rendering)."""
     from articles import search
+    from articles.views import filter_menus
+    from sammachip.cache import cached_for_content
 
     query = search.parse_query(text)
     page = search.RankedPaginator(search.ranked_ids(query), 12).page(1)
     count = page.paginator.count
-    articles = search.articles_in_order(page.object_list)
+    menus = cached_for_content("article-filter-menus", filter_menus)  # as the view reads them
+    articles = search.articles_in_order(page.object_list, **menus)
     for article in articles:
         search.highlight(article.title, query)
         search.snippet(article, query)

@@ -538,3 +538,18 @@ def test_tone_marks_survive_segmentation():
 def test_a_very_long_run_of_letters_is_indexed_cut(client, publish):
     publish(title="รหัสยาว", background="x" * 5000)
     assert results(client, "x" * 80) == ["รหัสยาว"]
+
+
+@pytest.mark.parametrize("with_menus", [True, False])
+def test_result_articles_come_with_category_and_district_in_one_query(
+    publish, django_assert_num_queries, with_menus
+):
+    from articles.views import filter_menus
+
+    first, second = publish(title="ปุ๋ยหมักหนึ่ง"), publish(title="ปุ๋ยหมักสอง")
+    name = first.category.name  # one category for both (the fixture's)
+    menus = filter_menus() if with_menus else {}
+    with django_assert_num_queries(1):
+        found = search.articles_in_order([second.pk, first.pk], **menus)
+        shown = [(a.pk, a.category.name, a.district.name_th) for a in found]
+    assert shown == [(second.pk, name, "พล"), (first.pk, name, "พล")]
