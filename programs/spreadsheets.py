@@ -272,9 +272,9 @@ def write_import_template(target, resource):
 class CalamineXLSX(base_formats.XLSX):
     """xlsx import read by python-calamine (Rust) instead of openpyxl: same dataset, faster.
 
-    Numbers arrive as floats (``1101700230708.0``) and dates as ``datetime``; the widgets in
-    ``programs.resources`` accept both. Only the first sheet is read (the template's second
-    sheet holds the notes)."""
+    Whole numbers arrive as floats (``1101700230708.0``) and are kept as ``int``; dates arrive
+    as ``datetime``; the widgets in ``programs.resources`` accept both. Only the first sheet is
+    read (the template's second sheet holds the notes)."""
 
     def create_dataset(self, in_stream):
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(in_stream))
@@ -288,7 +288,11 @@ class CalamineXLSX(base_formats.XLSX):
         width = len(headers)
         dataset.headers = headers
         for row in rows[1:]:
-            cells = list(row[:width]) + [""] * (width - len(row))
+            # A whole number arrives as a float (2569.0): kept whole, as the preview shows it.
+            cells = [
+                int(cell) if isinstance(cell, float) and cell.is_integer() else cell
+                for cell in row[:width]
+            ] + [""] * (width - len(row))
             if all(cell in ("", None) for cell in cells):
                 continue
             dataset.append(cells)

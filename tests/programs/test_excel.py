@@ -333,7 +333,19 @@ def test_three_good_rows_and_one_bad_import_nothing_and_name_the_problem(phon_cl
     html = preview.content.decode()
     assert preview.context.get("confirm_form") is None
     assert "เลขตรวจสอบหลักสุดท้ายไม่ตรง" in html
+    # In words, with the row as Excel numbers it and the column as the file names it.
+    assert "ข้อมูลแถวที่ 3 (แถว 4 ในไฟล์ Excel)" in html
+    assert "เลขประจำตัวประชาชน: เลขประจำตัวประชาชนไม่ถูกต้อง" in html
     assert not Household.objects.filter(fiscal_year=2569).exists()
+
+
+def test_whole_numbers_read_from_xlsx_stay_whole(lists):
+    content = filled_template([good_row(1, **{"รายได้ก่อนเข้าร่วม (บาท/เดือน)": 2500.5})])
+    dataset = spreadsheets.CalamineXLSX().create_dataset(content)
+    row = dict(zip(dataset.headers, dataset[0], strict=True))
+    assert row["ปีงบประมาณ (พ.ศ.)"] == 2569
+    assert isinstance(row["ปีงบประมาณ (พ.ศ.)"], int)
+    assert row["รายได้ก่อนเข้าร่วม (บาท/เดือน)"] == 2500.5
 
 
 def test_fixed_file_imports_all_four(phon_client, lists):
