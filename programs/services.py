@@ -15,9 +15,14 @@ TARGET_GROUPS = Decimal("0.10")
 
 @transaction.atomic
 def households_set_status(*, households, status):
-    """Move the given households to ``status``, row by row so the audit log records each."""
+    """Move the given households to ``status``, row by row so the audit log records each.
+
+    Only the household rows are locked (``of=("self",)``, no ``select_related``): the admin
+    passes its changelist queryset, whose outer joins (a household's occupation may be empty)
+    PostgreSQL refuses to lock."""
     changed = 0
-    for household in households.select_for_update().exclude(status=status):
+    locked = households.select_related(None).select_for_update(of=("self",))
+    for household in locked.exclude(status=status):
         household.status = status
         household.save(update_fields=["status", "updated_at"])
         changed += 1

@@ -271,3 +271,17 @@ def test_an_action_on_the_selected_rows_of_a_capped_search_runs(
     assert sorted(Household.objects.filter(status="trained").values_list("pk", flat=True)) == (
         sorted(int(pk) for pk in chosen)
     )
+
+
+def test_a_status_action_on_the_plain_list_runs(province_client, households):
+    """The changelist queryset outer-joins the occupation; PostgreSQL refused to lock it."""
+    chosen = [str(households[0].pk)]
+    response = province_client.post(
+        CHANGELIST,
+        {"action": "mark_practising", "index": "0", "_selected_action": chosen},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert list(Household.objects.filter(status="practising").values_list("pk", flat=True)) == [
+        households[0].pk
+    ]
