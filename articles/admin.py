@@ -8,8 +8,10 @@ import difflib
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -40,25 +42,43 @@ class CategoryAdmin(admin.ModelAdmin):
     ]
 
 
+class RevisedImagesFormSet(BaseInlineFormSet):
+    """The images as the pending revision would leave them, as the text is shown from it: what
+    the editor continues from (``services.images_as_revised``)."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_revised_images"):
+            self._revised_images = services.images_as_revised(self.instance, super().get_queryset())
+        return self._revised_images
+
+
+def image_thumb(image, scale=2):
+    thumb = image.thumb if image is not None and image.pk else None
+    if not thumb:
+        return "—"
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" class="article-thumb">',
+        thumb["url"],
+        thumb["width"] // scale,
+        thumb["height"] // scale,
+        image.alt_text,
+    )
+
+
 class ArticleImageInline(DistrictScopedAdminMixin, admin.TabularInline):
     model = ArticleImage
     form = ArticleImageForm
+    formset = RevisedImagesFormSet
     fields = ["preview", "image", "alt_text", "caption", "order"]
     readonly_fields = ["preview"]
     extra = 1
 
     @admin.display(description=_("ตัวอย่าง"))
     def preview(self, obj):
-        thumb = obj.thumb if obj and obj.pk else None
-        if not thumb:
-            return "—"
-        return format_html(
-            '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" class="article-thumb">',
-            thumb["url"],
-            thumb["width"] // 2,
-            thumb["height"] // 2,
-            obj.alt_text,
-        )
+        thumb = image_thumb(obj)
+        if obj is not None and obj.state == ArticleImage.State.PROPOSED:
+            return format_html("{}<br>{}", thumb, _("รูปใหม่ รอตรวจ"))
+        return thumb
 
 
 class ArticleRevisionInline(DistrictScopedAdminMixin, admin.TabularInline):
@@ -205,8 +225,9 @@ class ArticleAdmin(DistrictScopedAdminMixin, admin.ModelAdmin):
         if obj is not None and request.method == "GET":
             revision = services.pending_revision(obj)
             if revision is not None:
-                for name, value in revision.content.items():
-                    setattr(obj, name, value)
+                for name in REVISED_FIELDS:
+                    if name in revision.content:
+                        setattr(obj, name, revision.content[name])
                 obj._showing_revision = revision
         return obj
 
@@ -405,6 +426,51 @@ class ArticleRevisionAdmin(DistrictScopedAdminMixin, admin.ModelAdmin):
                     ),
                 )
             )
+        images = self.image_changes(obj)
+        if images:
+            parts.append(images)
         if not parts:
             return _("ไม่มีการเปลี่ยนแปลงเนื้อหา")
         return format_html_join("", "{}", ((part,) for part in parts))
+
+    def image_changes(self, obj):
+        """The images the revision adds, edits and deletes, each with its picture."""
+        changes = obj.content.get("images") or {}
+        ids = [*changes.get("added", []), *changes.get("changed", {}), *changes.get("deleted", [])]
+        if not ids:
+            return ""
+        found = ArticleImage.objects.filter(article=obj.article_id, pk__in=ids).in_bulk()
+        labels = {
+            name: ArticleImage._meta.get_field(name).verbose_name for name in services.IMAGE_FIELDS
+        }
+        rows = []
+        for pk in changes.get("added", []):
+            image = found.get(int(pk))
+            if image is None:
+                rows.append(("diff-removed", "—", _("รูปที่เพิ่ม (ยกเลิกแล้ว)"), ""))
+            else:
+                detail = format_html(
+                    "{}: {}<br>{}: {}",
+                    labels["alt_text"],
+                    image.alt_text,
+                    labels["caption"],
+                    image.caption or "—",
+                )
+                rows.append(("diff-added", image_thumb(image), _("เพิ่มรูป"), detail))
+        for pk, values in changes.get("changed", {}).items():
+            image = found.get(int(pk))
+            detail = format_html_join(
+                mark_safe("<br>"),
+                "{}: {}",
+                ((labels[name], value) for name, value in values.items() if name in labels),
+            )
+            rows.append(("diff-added", image_thumb(image), _("แก้ไขรายละเอียดรูป"), detail))
+        for pk in changes.get("deleted", []):
+            image = found.get(int(pk))
+            caption = image.caption if image is not None else ""
+            rows.append(("diff-removed", image_thumb(image), _("ลบรูป"), caption))
+        return format_html(
+            '<h3>{}</h3><table class="revision-diff">{}</table>',
+            _("รูปประกอบ"),
+            format_html_join("", '<tr class="{}"><td>{}</td><td>{}</td><td>{}</td></tr>', rows),
+        )

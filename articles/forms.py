@@ -106,6 +106,17 @@ class ArticleAdminForm(forms.ModelForm):
 
     user = None  # set by the admin
 
+    def _post_clean(self):
+        super()._post_clean()
+        # ``status`` is not on the form (the workflow sets it), so the model form skips the
+        # constraints that read it (a published article needs its date): check them all here,
+        # so a refusal is the constraint's Thai message on the form, never a database error.
+        if not self._errors:
+            try:
+                self.instance.validate_constraints()
+            except ValidationError as error:
+                self._update_errors(error)
+
     def clean(self):
         cleaned = super().clean()
         user = self.user

@@ -80,7 +80,11 @@ class Category(models.Model):
         ordering = ["order", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(slug__regex=r"^[a-z0-9]+(-[a-z0-9]+)*$"), name="category_slug_ascii"
+                condition=Q(slug__regex=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+                name="category_slug_ascii",
+                violation_error_message=_(
+                    "ชื่อในลิงก์ใช้ได้เฉพาะตัวอักษรภาษาอังกฤษตัวเล็ก ตัวเลข และขีดกลาง เช่น farming-techniques"
+                ),
             ),
         ]
 
@@ -101,11 +105,11 @@ class ArticleQuerySet(DistrictScopedQuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def for_listing(self):
-        """What a list or card needs: category, district and the images in order."""
+        """What a list or card needs: category, district and the public images in order."""
         return self.select_related("category", "district").prefetch_related(
             Prefetch(
                 "images",
-                queryset=ArticleImage.objects.order_by("order", "id"),
+                queryset=ArticleImage.objects.live().order_by("order", "id"),
                 to_attr="ordered_images",
             )
         )
@@ -230,15 +234,18 @@ class Article(models.Model):
                     published_at__lt=datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC),
                 ),
                 name="article_published_at_plausible",
+                violation_error_message=_("วันที่เผยแพร่ต้องอยู่ระหว่าง พ.ศ. 2533 ถึง พ.ศ. 2642"),
             ),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_date",
+                violation_error_message=_("บทความที่เผยแพร่แล้วต้องมีวันที่เผยแพร่"),
             ),
             models.UniqueConstraint(
                 fields=["source_url"],
                 condition=~Q(source_url=""),
                 name="article_unique_source_url",
+                violation_error_message=_("มีบทความที่ใช้ลิงก์ต้นฉบับนี้แล้ว"),
             ),
         ]
 
@@ -296,14 +303,19 @@ class Article(models.Model):
     def cover(self):
         images = getattr(self, "ordered_images", None)
         if images is None:
-            images = list(self.images.order_by("order", "id"))
+            images = list(self.images.live().order_by("order", "id"))
         return images[0] if images else None
 
 
 class ArticleRevision(models.Model):
     """One version of an article's text: every save through the service leaves one, and an
     officer's edit of a published article waits here (``pending``) while the published text stays
-    online; publishing it copies it onto the article."""
+    online; publishing it copies it onto the article.
+
+    ``content`` holds the ``REVISED_FIELDS`` and, for a revision with image changes, ``images``:
+    ``{"added": [pk], "changed": {"pk": {"caption", "alt_text", "order"}}, "deleted": [pk]}``
+    (``articles.services``). Added images are ``ArticleImage`` rows in state ``PROPOSED``, which
+    no public page shows; changed and deleted images stay as published until the revision is."""
 
     class Status(models.TextChoices):
         SAVED = "saved", _("บันทึกแล้ว")
@@ -341,6 +353,7 @@ class ArticleRevision(models.Model):
                 fields=["article"],
                 condition=Q(status="pending"),
                 name="revision_one_pending_per_article",
+                violation_error_message=_("บทความนี้มีฉบับแก้ไขรอตรวจอยู่แล้ว กรุณาแก้ไขต่อจากฉบับนั้น"),
             ),
         ]
 
@@ -355,7 +368,17 @@ def image_upload_to(instance, filename):
     return random_name("articles/original", filename)
 
 
+class ArticleImageQuerySet(DistrictScopedQuerySet):
+    def live(self):
+        """The images a public page may show: not those an unreviewed revision adds."""
+        return self.filter(state=ArticleImage.State.LIVE)
+
+
 class ArticleImage(models.Model):
+    class State(models.TextChoices):
+        LIVE = "live", _("แสดงกับบทความ")
+        PROPOSED = "proposed", _("รูปใหม่ในฉบับแก้ไขที่รอตรวจ")
+
     district_lookup = "article__district"
 
     article = models.ForeignKey(
@@ -378,15 +401,27 @@ class ArticleImage(models.Model):
         help_text=_("บอกว่าในภาพมีอะไร สำหรับผู้ใช้โปรแกรมอ่านหน้าจอ เช่น “ปราชญ์สาธิตการย้อมผ้า”"),
     )
     order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
+    state = models.CharField(
+        _("สถานะรูป"),
+        max_length=16,
+        choices=State.choices,
+        default=State.LIVE,
+        editable=False,
+        help_text=_("รูปที่เพิ่มในฉบับแก้ไขที่รอตรวจจะแสดงบนเว็บไซต์เมื่อฉบับนั้นได้รับอนุมัติ"),
+    )
 
-    objects = DistrictScopedQuerySet.as_manager()
+    objects = ArticleImageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("รูปประกอบ")
         verbose_name_plural = _("รูปประกอบ")
         ordering = ["order", "id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(alt_text=""), name="article_image_alt_required"),
+            models.CheckConstraint(
+                condition=~Q(alt_text=""),
+                name="article_image_alt_required",
+                violation_error_message=_("กรุณาเขียนข้อความแทนภาพ บอกว่าในภาพมีอะไร"),
+            ),
         ]
 
     def __str__(self):

@@ -9,7 +9,10 @@ Workflow::
 District officers write drafts for their districts and submit them. Only holders of
 ``articles.publish_article`` (provincial staff) publish, send back, unpublish and archive. An edit
 of a published article by someone who may not publish becomes a *pending revision*: the published
-text stays online until the revision is published (or sent back).
+text stays online until the revision is published (or sent back). Image changes follow the same
+rule: added, re-captioned or deleted images of a published article by someone who may not publish
+join its pending revision and reach the public pages only when it is published (sending it back
+discards them; see "images" below).
 
 The hook: every function here that changes an article ends in ``_changed(article, action)``,
 which sends the ``article_changed`` signal once the transaction commits. A search index (or a
@@ -87,12 +90,17 @@ def article_save(*, article, user):
         stored = _locked(article)
         if stored.status == Article.Status.PUBLISHED:
             article.derive_geography()
-            ArticleRevision.objects.filter(
-                article=stored, status=ArticleRevision.Status.PENDING
-            ).update(status=ArticleRevision.Status.SUPERSEDED)
+            content = snapshot(article)
+            previous = pending_revision(stored)
+            if previous is not None:
+                # The image changes waiting with the previous version wait with this one.
+                if previous.content.get("images"):
+                    content["images"] = previous.content["images"]
+                previous.status = ArticleRevision.Status.SUPERSEDED
+                previous.save(update_fields=["status"])
             revision = ArticleRevision.objects.create(
                 article=stored,
-                content=snapshot(article),
+                content=content,
                 status=ArticleRevision.Status.PENDING,
                 created_by=user,
             )
@@ -101,10 +109,13 @@ def article_save(*, article, user):
     if not article.pk and user is not None:
         article.created_by = user
     article.save()
-    # A publisher's direct edit replaces any pending revision they were looking at.
-    ArticleRevision.objects.filter(article=article, status=ArticleRevision.Status.PENDING).update(
-        status=ArticleRevision.Status.SUPERSEDED
-    )
+    # A direct edit replaces any pending revision the editor was looking at (the edit page
+    # shows it, its image changes included): those image changes are taken with it.
+    previous = pending_revision(article)
+    if previous is not None:
+        _image_changes_apply(article, previous)
+        previous.status = ArticleRevision.Status.SUPERSEDED
+        previous.save(update_fields=["status"])
     revision = ArticleRevision.objects.create(
         article=article,
         content=snapshot(article),
@@ -136,8 +147,10 @@ def article_publish(*, article, user, at=None):
     article = _locked(article)
     revision = pending_revision(article)
     if revision is not None:
-        for name, value in revision.content.items():
-            setattr(article, name, value)
+        for name in REVISED_FIELDS:
+            if name in revision.content:
+                setattr(article, name, revision.content[name])
+        _image_changes_apply(article, revision)
         revision.status = ArticleRevision.Status.PUBLISHED
         revision.save(update_fields=["status"])
     else:
@@ -171,6 +184,7 @@ def article_send_back(*, article, user, comment):
     article = _locked(article)
     revision = pending_revision(article)
     if revision is not None:
+        _image_changes_discard(article, revision)
         revision.status = ArticleRevision.Status.RETURNED
         revision.comment = comment
         revision.save(update_fields=["status", "comment"])
@@ -219,14 +233,112 @@ def article_delete(*, article, user):
 # ---- images -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def article_image_save(*, image, user=None):
-    """Save an ArticleImage; a newly uploaded file is stored without metadata under a random name
-    and its renditions are made now, once. The file has passed ``images.check_upload``."""
+# An image change follows the text's publish rule. On a published article, a change by someone
+# who may not publish joins the article's pending revision (created if only images changed) as
+# ``content["images"]`` = ``{"added": [pk], "changed": {"pk": {field: value}}, "deleted": [pk]}``:
+# an added image (or a new file for a published one) is stored at once, with its renditions, in
+# state ``PROPOSED``, which no public page shows (``ArticleImage.objects.live()``); a caption,
+# alt text or order edit and a deletion leave the published row as it is. Publishing the
+# revision applies them; sending it back discards the added images.
+
+IMAGE_FIELDS = ("caption", "alt_text", "order")
+
+
+def _image_changes(revision):
+    changes = (revision.content.get("images") or {}) if revision is not None else {}
+    return {
+        "added": [int(pk) for pk in changes.get("added", [])],
+        "changed": {str(pk): dict(values) for pk, values in changes.get("changed", {}).items()},
+        "deleted": [int(pk) for pk in changes.get("deleted", [])],
+    }
+
+
+def _image_changes_record(revision, changes):
+    content = dict(revision.content)
+    if any(changes.values()):
+        content["images"] = changes
+    else:
+        content.pop("images", None)
+    revision.content = content
+    revision.save(update_fields=["content"])
+    _changed(revision.article, "revised")
+
+
+def _image_review(article, user):
+    """The pending revision an image change of ``article`` by ``user`` joins, or None when the
+    change is direct (a publisher, or an article that is not published)."""
+    if can_publish(user) or article.pk is None:
+        return None
+    stored = _locked(article)
+    if stored.status != Article.Status.PUBLISHED:
+        return None
+    revision = pending_revision(stored)
+    if revision is None:
+        revision = ArticleRevision.objects.create(
+            article=stored,
+            content=snapshot(stored),
+            status=ArticleRevision.Status.PENDING,
+            created_by=user,
+        )
+    return revision
+
+
+def _image_changes_apply(article, revision):
+    """Make the image changes of ``revision`` public."""
+    changes = _image_changes(revision)
+    images = ArticleImage.objects.filter(article=article)
+    images.filter(pk__in=changes["added"], state=ArticleImage.State.PROPOSED).update(
+        state=ArticleImage.State.LIVE
+    )
+    for pk, values in changes["changed"].items():
+        images.filter(pk=pk).update(**{k: v for k, v in values.items() if k in IMAGE_FIELDS})
+    _image_rows_delete(images.filter(pk__in=changes["deleted"]))
+
+
+def _image_changes_discard(article, revision):
+    """Drop the images ``revision`` added; the published ones were never touched."""
+    changes = _image_changes(revision)
+    _image_rows_delete(
+        ArticleImage.objects.filter(
+            article=article, pk__in=changes["added"], state=ArticleImage.State.PROPOSED
+        )
+    )
+
+
+def _image_rows_delete(queryset):
+    images = list(queryset)
+    for image in images:
+        image.delete()
+    # Files go once the rows are gone for good: a rollback leaves no record without its files.
+    transaction.on_commit(lambda: [image_files.delete_files(image) for image in images])
+
+
+def images_as_revised(article, images):
+    """``images`` of ``article`` as its pending revision would leave them (what the edit page
+    shows and an editor continues from, like the revision's text): edits applied, deletions
+    left out, added images in."""
+    revision = pending_revision(article) if article.pk else None
+    images = list(images)
+    if revision is None or not revision.content.get("images"):
+        return images
+    changes = _image_changes(revision)
+    revised = []
+    for image in images:
+        if image.pk in changes["deleted"]:
+            continue
+        for name, value in changes["changed"].get(str(image.pk), {}).items():
+            if name in IMAGE_FIELDS:
+                setattr(image, name, value)
+        revised.append(image)
+    return sorted(revised, key=lambda image: (image.order, image.pk))
+
+
+def _image_store(image):
+    """Save ``image``; a newly uploaded file is stored without metadata under a random name and
+    its renditions are made now, once."""
     is_new_file = bool(image.image) and not getattr(image.image, "_committed", True)
     if not is_new_file:
         image.save()
-        _changed(image.article, "image_saved")
         return image
     original = image_files.clean_original(image.image.file)
     old = ArticleImage.objects.filter(pk=image.pk).first() if image.pk else None
@@ -245,13 +357,62 @@ def article_image_save(*, image, user=None):
     if old is not None:
         # The replaced files go only once the new ones are committed.
         transaction.on_commit(lambda: image_files.delete_files(old))
-    _changed(image.article, "image_saved")
+    return image
+
+
+@transaction.atomic
+def article_image_save(*, image, user=None):
+    """Save an ArticleImage (the file has passed ``images.check_upload``), directly or, on a
+    published article edited by someone who may not publish, as part of its pending revision."""
+    revision = _image_review(image.article, user)
+    if revision is None:
+        image.state = ArticleImage.State.LIVE
+        _image_store(image)
+        _changed(image.article, "image_saved")
+        return image
+    changes = _image_changes(revision)
+    stored = ArticleImage.objects.filter(pk=image.pk, article=image.article).first()
+    is_new_file = bool(image.image) and not getattr(image.image, "_committed", True)
+    if stored is not None and stored.state == ArticleImage.State.LIVE:
+        if not is_new_file:
+            values = {name: getattr(image, name) for name in IMAGE_FIELDS}
+            if values == {name: getattr(stored, name) for name in IMAGE_FIELDS}:
+                changes["changed"].pop(str(stored.pk), None)
+            else:
+                changes["changed"][str(stored.pk)] = values
+            _image_changes_record(revision, changes)
+            return image
+        # A new file for a published image: the new one is proposed, the old one goes on approval.
+        changes["changed"].pop(str(stored.pk), None)
+        changes["deleted"].append(stored.pk)
+        image.pk = None
+        image._state.adding = True
+    image.state = ArticleImage.State.PROPOSED
+    _image_store(image)
+    if image.pk not in changes["added"]:
+        changes["added"].append(image.pk)
+    _image_changes_record(revision, changes)
     return image
 
 
 @transaction.atomic
 def article_image_delete(*, image, user=None):
+    """Delete an image, or, on a published article by someone who may not publish, propose its
+    deletion in the pending revision."""
     article = image.article
+    revision = _image_review(article, user)
+    if revision is not None:
+        changes = _image_changes(revision)
+        stored = ArticleImage.objects.filter(pk=image.pk, article=article).first()
+        if stored is not None and stored.state == ArticleImage.State.LIVE:
+            changes["changed"].pop(str(stored.pk), None)
+            if stored.pk not in changes["deleted"]:
+                changes["deleted"].append(stored.pk)
+            _image_changes_record(revision, changes)
+            return
+        if image.pk in changes["added"]:
+            changes["added"].remove(image.pk)
+            _image_changes_record(revision, changes)
     image.delete()
     transaction.on_commit(lambda: image_files.delete_files(image))
     _changed(article, "image_deleted")

@@ -227,9 +227,10 @@ class ArticleDetailView(DetailView):
 
 
 def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        f"Disallow: /{settings.SAMMACHIP_ADMIN_URL}",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-    ]
+    """Keeps crawlers out of the admin at its default path only: an admin moved elsewhere
+    (``DJANGO_ADMIN_URL``) is not named on any public page, this one included."""
+    lines = ["User-agent: *"]
+    if settings.SAMMACHIP_ADMIN_URL == "admin/":
+        lines.append("Disallow: /admin/")
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -4,20 +4,22 @@ import tempfile
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import SEARCH_VAR
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, SEARCH_VAR
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
-from django.http import FileResponse
+from django.http import FileResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportMixin
-from import_export.formats import base_formats
 
 from articles import images
 from articles.forms import CheckedImageField
@@ -34,21 +36,34 @@ from programs.models import (
     TeamMember,
     TrainerTeam,
     TrainingSession,
+    attendees_check,
 )
 from programs.resources import HouseholdResource
 from programs.spreadsheets import TooManyRows
 from programs.storage import EncryptedDatabaseStorage, UploadExpired
-from sammachip import thaidate
+from sammachip import citizen_id, thaidate
 from sammachip.admin_tools import (
     AuditedAdminMixin,
     CitizenIdAdminMixin,
     CitizenIdFormMixin,
     LargeTablePaginator,
     SensitivePostAdminMixin,
+    StaleEditAdminMixin,
+    id_search_token,
 )
-from sammachip.scoping import DistrictScopedAdminMixin
+from sammachip.scoping import DistrictScopedAdminMixin, related_for_user
 from sammachip.security import client_ip, mask_citizen_ids
+from sammachip.spreadsheet_intake import SpreadsheetRefused
 from villages.models import Village
+
+
+def export_filters(params):
+    """The filters an export records, each name and value masked before it is URL-encoded (an
+    ID written with Thai digits or NBSP would otherwise reach the log percent-encoded)."""
+    masked = QueryDict(mutable=True)
+    for name, values in params.lists():
+        masked.setlist(mask_citizen_ids(name), [mask_citizen_ids(value) for value in values])
+    return masked.urlencode()
 
 
 class FiscalYearFilter(admin.SimpleListFilter):
@@ -135,7 +150,13 @@ class ProductForm(forms.ModelForm):
 
 
 @admin.register(Sage)
-class SageAdmin(CleanPhotoAdminMixin, CitizenIdAdminMixin, AuditedAdminMixin, ProgrammeAdmin):
+class SageAdmin(
+    StaleEditAdminMixin,
+    CleanPhotoAdminMixin,
+    CitizenIdAdminMixin,
+    AuditedAdminMixin,
+    ProgrammeAdmin,
+):
     form = SageForm
     change_form_template = "admin/programs/citizen_id_change_form.html"
     full_id_permission = "programs.view_full_citizen_id_sage"
@@ -215,6 +236,19 @@ class TeamHouseholdFormSet(BaseInlineFormSet):
                 seen[number] = self.forms.index(form) + 1
 
 
+def listing_checked_by(form_class, user):
+    """The household form whose one-listing-per-year check is asked as ``user`` (the hourly
+    budget and the audit of ``programs.listings``)."""
+
+    class ListingCheckedForm(form_class):
+        def _post_clean(self):
+            self.instance.listing_checked_by = user
+            super()._post_clean()
+
+    ListingCheckedForm.__name__ = form_class.__name__
+    return ListingCheckedForm
+
+
 class TeamHouseholdInline(DistrictScopedAdminMixin, admin.TabularInline):
     model = Household
     form = TeamHouseholdForm
@@ -229,9 +263,16 @@ class TeamHouseholdInline(DistrictScopedAdminMixin, admin.TabularInline):
         existing = obj.households.count() if obj else 0
         return max(1, HOUSEHOLDS_PER_VILLAGE - existing)
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = listing_checked_by(formset.form, request.user)
+        return formset
+
 
 @admin.register(TrainerTeam)
-class TrainerTeamAdmin(SensitivePostAdminMixin, AuditedAdminMixin, ProgrammeAdmin):
+class TrainerTeamAdmin(
+    StaleEditAdminMixin, SensitivePostAdminMixin, AuditedAdminMixin, ProgrammeAdmin
+):
     list_display = [
         "__str__",
         "fiscal_year",
@@ -305,11 +346,29 @@ class FollowUpInline(DistrictScopedAdminMixin, admin.TabularInline):
     extra = 1
 
 
+def read_failure_message(error):
+    """Why an uploaded list could not be read, in Thai: the refusal's own words (a file over
+    the limits, ``sammachip.spreadsheet_intake``), else a broken or mislabelled file."""
+    if isinstance(error, SpreadsheetRefused):
+        return str(error)
+    if isinstance(error, UnicodeDecodeError):
+        return _(
+            "ระบบอ่านไฟล์ CSV นี้ไม่ได้ เพราะไม่ได้บันทึกเป็น UTF-8 กรุณาเปิดไฟล์ใน Excel "
+            "แล้วบันทึกเป็น “CSV UTF-8 (Comma delimited)” ใหม่ ยังไม่ได้บันทึกข้อมูลใด"
+        )
+    return _(
+        "ระบบอ่านไฟล์นี้ไม่ได้ กรุณาตรวจว่าเลือกชนิดไฟล์ตรงกับไฟล์ (.xlsx หรือ .csv) "
+        "หรือเปิดไฟล์ใน Excel แล้วบันทึกใหม่ ยังไม่ได้บันทึกข้อมูลใด"
+    )
+
+
 @admin.register(Household)
-class HouseholdAdmin(ImportMixin, CitizenIdAdminMixin, AuditedAdminMixin, ProgrammeAdmin):
+class HouseholdAdmin(
+    StaleEditAdminMixin, ImportMixin, CitizenIdAdminMixin, AuditedAdminMixin, ProgrammeAdmin
+):
     form = HouseholdForm
     resource_classes = [HouseholdResource]
-    import_formats = [spreadsheets.CalamineXLSX, base_formats.CSV]
+    import_formats = [spreadsheets.CalamineXLSX, spreadsheets.CheckedCSV]
     from_encoding = "utf-8-sig"
     tmp_storage_class = EncryptedDatabaseStorage
     import_template_name = "admin/programs/household/import.html"
@@ -320,6 +379,12 @@ class HouseholdAdmin(ImportMixin, CitizenIdAdminMixin, AuditedAdminMixin, Progra
     # ประมาณ by admin/programs/household/pagination.html) and deep pages are picked by key.
     paginator = LargeTablePaginator
     search_count_cap = 10_000
+    # Moved by services and bulk actions: not someone else's edit (StaleEditAdminMixin).
+    stale_edit_system_fields = ["status"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return listing_checked_by(form, request.user)
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         paginator = super().get_paginator(
@@ -453,35 +518,128 @@ class HouseholdAdmin(ImportMixin, CitizenIdAdminMixin, AuditedAdminMixin, Progra
     def has_import_permission(self, request):
         return request.user.has_perm("programs.add_household")
 
+    @method_decorator(require_POST)
     def process_import(self, request, **kwargs):
+        """The confirmation: the file previewed is imported again, all or nothing. When the
+        data changed since the preview (another officer saved one of its people meanwhile),
+        nothing is saved and the officer gets a new preview saying so, never "done"."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
+        if not confirm_form.is_valid():
+            return super().process_import(request, **kwargs)  # the library's form errors
+        input_format = self.get_import_formats()[int(confirm_form.cleaned_data["format"])](
+            encoding=self.from_encoding
+        )
+        tmp_storage = self.get_tmp_storage_class()(
+            name=confirm_form.cleaned_data["import_file_name"],
+            encoding=None if input_format.is_binary() else self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
         try:
-            return super().process_import(request, **kwargs)
+            dataset = input_format.create_dataset(tmp_storage.read())
         except UploadExpired:
             messages.error(request, _("ไฟล์ที่อัปโหลดไว้หมดอายุแล้ว (เกิน 30 นาที) กรุณาอัปโหลดและตรวจสอบใหม่"))
             return redirect("admin:programs_household_import")
+        except Exception as error:  # read at the preview already: only a changed reader fails
+            tmp_storage.remove()
+            messages.error(request, read_failure_message(error))
+            return redirect("admin:programs_household_import")
+        result = self.process_dataset(dataset, confirm_form, request, **kwargs)
+        if result.has_errors() or result.has_validation_errors():
+            return self.changed_since_preview(request, dataset, confirm_form, tmp_storage)
+        tmp_storage.remove()
+        return self.process_result(result, request)
+
+    def changed_since_preview(self, request, dataset, confirm_form, tmp_storage):
+        """The import page again, with a new preview of the same file: its problems (the row
+        someone else saved meanwhile), or the confirmation again if it is clean now."""
+        messages.error(
+            request,
+            _(
+                "ไม่ได้นำเข้า: ข้อมูลในระบบเปลี่ยนไปหลังจากที่ท่านตรวจสอบไฟล์ "
+                "(เช่น มีผู้อื่นบันทึกรายชื่อบุคคลเดียวกันในปีงบประมาณเดียวกันไว้แล้ว) "
+                "ระบบจึงไม่ได้บันทึกข้อมูลใดเลย ด้านล่างคือผลการตรวจสอบไฟล์เดิมอีกครั้ง"
+            ),
+        )
+        resource = self.choose_import_resource_class(confirm_form, request)(
+            **self.get_import_resource_kwargs(request, form=confirm_form)
+        )
+        result = resource.import_data(
+            dataset,
+            dry_run=True,
+            raise_errors=False,
+            file_name=confirm_form.cleaned_data.get("original_file_name"),
+            user=request.user,
+        )
+        context = {
+            **self.get_import_context_data(),
+            **self.admin_site.each_context(request),
+            "title": _("Import"),
+            "opts": self.model._meta,
+            "result": result,
+            "import_error_display": self.import_error_display,
+        }
+        if result.has_errors() or result.has_validation_errors():
+            tmp_storage.remove()
+            form = self.get_import_form_class(request)(
+                self.get_import_formats(),
+                self.get_import_resource_classes(request),
+                initial=self.get_import_form_initial(request),
+            )
+            context.update(
+                form=form,
+                media=self.media + form.media,
+                fields_list=[
+                    (
+                        resource.get_display_name(),
+                        [field.column_name for field in resource.get_user_visible_fields()],
+                    )
+                ],
+            )
+        else:
+            context.update(confirm_form=confirm_form, media=self.media + confirm_form.media)
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        """A file that cannot be read (refused by its checks, or broken): said in Thai, and
+        the upload waiting for confirmation is removed at once."""
+        upload = form.cleaned_data.get("import_file")  # add_error drops it from cleaned_data
+        form.add_error("import_file", read_failure_message(e))
+        name = getattr(upload, "tmp_storage_name", None)
+        if name:
+            self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs()).remove()
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
 
-    def get_import_data_kwargs(self, **kwargs):
-        # All or nothing: any row error or validation error rolls the whole file back.
-        return {
-            **super().get_import_data_kwargs(**kwargs),
-            "rollback_on_validation_errors": True,
-        }
-
     def export_view(self, request):
-        """The changelist's rows (its filters and search, the user's districts) as a file."""
+        """The changelist's rows (the filters and search in the query string, the user's
+        districts) as a file, on a POST from the list's buttons (CSRF-checked: an export is
+        recorded). A GET writes nothing: it answers 405 with the same buttons."""
         if not request.user.has_perm("programs.export_household"):
             raise PermissionDenied
         params = request.GET.copy()
-        file_format = "csv" if params.pop("_format", ["xlsx"])[-1] == "csv" else "xlsx"
-        wants_full = params.pop("_full_ids", ["0"])[-1] == "1"
+        for name in (PAGE_VAR, ERROR_FLAG, "_format", "_full_ids"):
+            params.pop(name, None)  # a page means nothing to an export: it writes every row
+        if request.method != "POST":
+            number = citizen_id.normalize(params.get(SEARCH_VAR, ""))
+            if len(number) == 13 and number.isdigit():  # as the changelist: no ID in a URL
+                params[SEARCH_VAR] = id_search_token(number)
+                return redirect(f"{request.path}?{params.urlencode()}")
+            return self.export_page(request, params)
+        file_format = "csv" if request.POST.get("_format") == "csv" else "xlsx"
+        wants_full = request.POST.get("_full_ids") == "1"
         full_ids = wants_full and request.user.has_perm("programs.export_full_citizen_id")
         if wants_full and not full_ids:
             raise PermissionDenied
         request.GET = params
-        queryset = self.get_changelist_instance(request).get_queryset(request)
+        try:
+            queryset = self.get_changelist_instance(request).get_queryset(request)
+        except IncorrectLookupParameters:  # as changelist_view answers a bad filter value
+            return redirect(reverse("admin:programs_household_changelist") + f"?{ERROR_FLAG}=1")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         filename = f"households-{stamp}.{file_format}"
         target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
@@ -492,7 +650,7 @@ class HouseholdAdmin(ImportMixin, CitizenIdAdminMixin, AuditedAdminMixin, Progra
                 file_format=file_format,
                 full_ids=full_ids,
                 user=request.user,
-                filters=mask_citizen_ids(params.urlencode()),
+                filters=export_filters(params),
                 source=ExportLog.Source.ADMIN,
                 remote_addr=client_ip(request),
             )
@@ -512,6 +670,21 @@ class HouseholdAdmin(ImportMixin, CitizenIdAdminMixin, AuditedAdminMixin, Progra
             target, as_attachment=True, filename=filename, content_type=content_type
         )
         response["Cache-Control"] = "no-store"
+        return response
+
+    def export_page(self, request, params):
+        """A GET of the export URL (an old bookmark, a link): the export buttons, nothing
+        written."""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("ส่งออกรายชื่อครัวเรือน"),
+            "export_query": params.urlencode(),
+        }
+        response = TemplateResponse(
+            request, "admin/programs/household/export.html", context, status=405
+        )
+        response["Allow"] = "POST"
         return response
 
     def import_template_view(self, request):
@@ -561,8 +734,25 @@ class HouseholdAdmin(ImportMixin, CitizenIdAdminMixin, AuditedAdminMixin, Progra
 # ---- training sessions --------------------------------------------------------------------------
 
 
+class TrainingSessionForm(forms.ModelForm):
+    class Meta:
+        model = TrainingSession
+        fields = ["team", "start_date", "end_date", "place", "place_detail", "attendees"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        team, attendees = cleaned_data.get("team"), cleaned_data.get("attendees")
+        if team is not None and attendees is not None:
+            try:
+                attendees_check(team=team, households=attendees)
+            except ValidationError as error:
+                self.add_error("attendees", error)
+        return cleaned_data
+
+
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(ProgrammeAdmin):
+    form = TrainingSessionForm
     list_display = ["team", "start_date_be", "end_date_be", "place", "attendee_count", "sheet_link"]
     list_select_related = ["team__village"]
     list_filter = ["team__district", "place"]
@@ -616,7 +806,11 @@ class TrainingSessionAdmin(ProgrammeAdmin):
             pk=object_id,
         )
         days = [session.start_date + datetime.timedelta(days=n) for n in range(session.days)]
-        households = session.team.households.order_by("house_no", "id")
+        households, left_out = related_for_user(
+            session.team.households.order_by("house_no", "id"),
+            request.user,
+            district=session.team.district_id,
+        )
         return TemplateResponse(
             request,
             "admin/programs/attendance_sheet.html",
@@ -624,6 +818,7 @@ class TrainingSessionAdmin(ProgrammeAdmin):
                 "session": session,
                 "days": days,
                 "households": households,
+                "left_out": left_out,
                 "title": _("ใบลงชื่อผู้เข้ารับการฝึกอบรม"),
             },
         )

@@ -16,6 +16,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +52,8 @@ def fiscal_year_check(name):
     return models.CheckConstraint(
         condition=Q(fiscal_year__gte=FISCAL_YEAR_MIN, fiscal_year__lte=FISCAL_YEAR_MAX),
         name=name,
+        # The numbers are FISCAL_YEAR_MIN and FISCAL_YEAR_MAX.
+        violation_error_message=_("ปีงบประมาณต้องเป็นปี พ.ศ. ระหว่าง 2550 ถึง 2650"),
     )
 
 
@@ -79,9 +83,53 @@ class DistrictFromVillage(models.Model):
         super().clean()
         self.derive_district()
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The links as read (district, village, team…, and the fiscal year): a link is checked
+        # again only when it or the district (year) changes, so an import of updates asks
+        # nothing more per row.
+        instance._loaded_links = {
+            name: value
+            for name, value in zip(field_names, values, strict=True)
+            if name.endswith("_id") or name == "fiscal_year"
+        }
+        return instance
+
     def derive_district(self):
         if self.village_id:
             self.district_id = self.village.district_id
+
+    @property
+    def moved_district(self):
+        """Whether this (saved) record is being moved to another district."""
+        loaded = getattr(self, "_loaded_links", {}).get("district_id")
+        return bool(self.pk and loaded and self.district_id and loaded != self.district_id)
+
+    def link_to_check(self, field):
+        """The record ``field`` (a foreign key) points at, when that link is to be checked: it
+        is set, and the record is new, or the link or the district changed since read."""
+        attname = f"{field}_id"
+        value = getattr(self, attname)
+        if value is None:
+            return None
+        loaded = getattr(self, "_loaded_links", None)
+        if loaded is not None and not self.moved_district and loaded.get(attname) == value:
+            return None
+        return getattr(self, field)
+
+    def same_district_errors(self, **related):
+        """``{field: message}`` for each foreign key (``field=message``) whose record belongs
+        to another district than this record's village: the rule behind every link between
+        district-owned records (the database's side: migration ``0007_district_guards``)."""
+        if not self.district_id:
+            return {}
+        errors = {}
+        for field, message in related.items():
+            record = self.link_to_check(field)
+            if record is not None and record.district_id != self.district_id:
+                errors[field] = message
+        return errors
 
     def get_additional_data(self):
         """Stored with each audit entry, so the audit log is scoped like the record."""
@@ -174,6 +222,13 @@ class Sage(DistrictFromVillage, PersonName):
     def get_absolute_url(self):
         return reverse("programs:sage_detail", args=[self.pk])
 
+    def clean(self):
+        super().clean()
+        if self.moved_district and self.teams.exclude(district_id=self.district_id).exists():
+            raise ValidationError(
+                {"village": _("ย้ายปราชญ์ไปหมู่บ้านในอำเภออื่นไม่ได้ เพราะเป็นปราชญ์ของทีมวิทยากรในอำเภอเดิม")}
+            )
+
     @property
     def citizen_id_masked(self):
         return citizen_id.mask(self.citizen_id)
@@ -211,6 +266,12 @@ class TrainerTeam(DistrictFromVillage):
 
     def __str__(self):
         return f"ทีม {self.village.name_th} ปี {self.fiscal_year}"
+
+    def clean(self):
+        super().clean()
+        errors = self.same_district_errors(sage=_("ปราชญ์ชุมชนของทีมต้องอยู่ในอำเภอเดียวกับหมู่บ้านของทีม"))
+        if errors:
+            raise ValidationError(errors)
 
 
 class TeamMember(PersonName):
@@ -264,12 +325,26 @@ class OccupationGroup(DistrictFromVillage):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=plausible_date("founded_on"), name="group_founded_plausible"
+                condition=plausible_date("founded_on"),
+                name="group_founded_plausible",
+                violation_error_message=_(
+                    "วันที่ก่อตั้งกลุ่มไม่อยู่ในช่วงที่เป็นไปได้ กรุณากรอกปีเป็น พ.ศ. เช่น 21/06/2567"
+                ),
             ),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.moved_district and (
+            self.members.exclude(district_id=self.district_id).exists()
+            or self.products.exclude(district_id=self.district_id).exists()
+        ):
+            raise ValidationError(
+                {"village": _("ย้ายกลุ่มไปหมู่บ้านในอำเภออื่นไม่ได้ เพราะมีสมาชิกหรือผลิตภัณฑ์ของกลุ่มในอำเภอเดิม")}
+            )
 
 
 class HouseholdQuerySet(DistrictScopedQuerySet):
@@ -396,13 +471,17 @@ class Household(DistrictFromVillage, PersonName):
             models.CheckConstraint(
                 condition=Q(income_before__gte=0) | Q(income_before__isnull=True),
                 name="household_income_before_nonnegative",
+                violation_error_message=_("รายได้ก่อนเข้าร่วมต้องไม่ติดลบ"),
             ),
             models.CheckConstraint(
                 condition=Q(income_after__gte=0) | Q(income_after__isnull=True),
                 name="household_income_after_nonnegative",
+                violation_error_message=_("รายได้เมื่อประเมินสิ้นปีต้องไม่ติดลบ"),
             ),
             models.CheckConstraint(
-                condition=~Q(citizen_id_hash=""), name="household_citizen_id_required"
+                condition=~Q(citizen_id_hash=""),
+                name="household_citizen_id_required",
+                violation_error_message=_("กรุณากรอกเลขประจำตัวประชาชน 13 หลัก"),
             ),
         ]
 
@@ -419,30 +498,38 @@ class Household(DistrictFromVillage, PersonName):
 
     def clean(self):
         super().clean()
+        self.clean_relations()
         if self.citizen_id and self.fiscal_year:
             self.citizen_id_hash = citizen_id.keyed_hash(self.citizen_id)
-            # A bulk import checks the whole file against the database in one query and sets
-            # ``listing_is_unique`` on each row; a form asks the database here.
-            duplicate = not getattr(self, "listing_is_unique", False) and (
-                Household.objects.filter(
-                    citizen_id_hash=self.citizen_id_hash, fiscal_year=self.fiscal_year
-                )
-                .exclude(pk=self.pk)
-                .exists()
+            # One listing per person and year across the province: asked through
+            # programs.listings (the budget, the audit, what may be said of other districts).
+            from programs.listings import validate_listing
+
+            validate_listing(self)
+
+    def clean_relations(self):
+        """The team, the group and the training sessions are of the household's district (the
+        team also of its fiscal year): another district's record is never linked to it."""
+        errors = self.same_district_errors(
+            trainer_team=_("ทีมวิทยากรต้องอยู่ในอำเภอเดียวกับหมู่บ้านของครัวเรือน"),
+            group=_("กลุ่มอาชีพต้องอยู่ในอำเภอเดียวกับหมู่บ้านของครัวเรือน"),
+        )
+        team = self.link_to_check("trainer_team")
+        loaded_year = getattr(self, "_loaded_links", {}).get("fiscal_year", self.fiscal_year)
+        if team is None and self.trainer_team_id and loaded_year != self.fiscal_year:
+            team = self.trainer_team
+        same_year = team is None or not self.fiscal_year or team.fiscal_year == self.fiscal_year
+        if not same_year and "trainer_team" not in errors:
+            errors["trainer_team"] = _("ทีมวิทยากรต้องเป็นทีมของปีงบประมาณเดียวกับครัวเรือน")
+        if (
+            self.moved_district
+            and self.sessions.exclude(team__district_id=self.district_id).exists()
+        ):
+            errors["village"] = _(
+                "ย้ายครัวเรือนไปหมู่บ้านในอำเภออื่นไม่ได้ เพราะมีประวัติการเข้าอบรมกับทีมในอำเภอเดิม"
             )
-            if duplicate:
-                # Says nothing of where: the other listing may be in a district the user
-                # cannot see.
-                raise ValidationError(
-                    {
-                        "citizen_id": _(
-                            "บุคคลนี้มีรายชื่อเป็นครัวเรือนเป้าหมายในปีงบประมาณนี้แล้ว "
-                            "(ทั้งจังหวัด หนึ่งคนมีได้หนึ่งรายชื่อต่อปี) "
-                            "หากเห็นว่าผิดพลาด กรุณาติดต่อเจ้าหน้าที่ระดับจังหวัด"
-                        )
-                    },
-                    code="duplicate_listing",
-                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class TrainingSession(models.Model):
@@ -477,13 +564,23 @@ class TrainingSession(models.Model):
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="session_dates_ordered"
+                condition=Q(end_date__gte=F("start_date")),
+                name="session_dates_ordered",
+                violation_error_message=_("วันสิ้นสุดการอบรมต้องไม่ก่อนวันเริ่มอบรม"),
             ),
             models.CheckConstraint(
-                condition=plausible_date("start_date"), name="session_start_plausible"
+                condition=plausible_date("start_date"),
+                name="session_start_plausible",
+                violation_error_message=_(
+                    "วันเริ่มอบรมไม่อยู่ในช่วงที่เป็นไปได้ กรุณากรอกปีเป็น พ.ศ. เช่น 21/06/2567"
+                ),
             ),
             models.CheckConstraint(
-                condition=plausible_date("end_date"), name="session_end_plausible"
+                condition=plausible_date("end_date"),
+                name="session_end_plausible",
+                violation_error_message=_(
+                    "วันสิ้นสุดการอบรมไม่อยู่ในช่วงที่เป็นไปได้ กรุณากรอกปีเป็น พ.ศ. เช่น 21/06/2567"
+                ),
             ),
         ]
 
@@ -493,6 +590,36 @@ class TrainingSession(models.Model):
     @property
     def days(self):
         return (self.end_date - self.start_date).days + 1
+
+
+def attendees_check(*, team, households):
+    """Refuse (ValidationError) attendees of another district than the session's team.
+
+    The one rule for every door: the session form, ``session.attendees.add/set`` and
+    ``household.sessions.add`` (``m2m_changed``, below), and the database (a trigger on
+    PostgreSQL, ``programs.district_guards``)."""
+    foreign = [h for h in households if h.district_id != team.district_id]
+    if foreign:
+        raise ValidationError(
+            _("ครัวเรือนที่เข้าอบรมต้องอยู่ในอำเภอเดียวกับทีมวิทยากร (%(names)s อยู่ต่างอำเภอ)")
+            % {"names": ", ".join(h.full_name for h in foreign[:5])},
+            code="attendee_other_district",
+        )
+
+
+@receiver(m2m_changed, sender=TrainingSession.attendees.through)
+def _attendees_stay_in_district(sender, instance, action, reverse, pk_set, **kwargs):
+    if action != "pre_add" or not pk_set:
+        return
+    if not reverse:  # session.attendees.add(households)
+        households = Household.objects.filter(pk__in=pk_set).only(
+            "id", "district_id", "prefix", "first_name", "last_name"
+        )
+        attendees_check(team=instance.team, households=households)
+        return
+    # household.sessions.add(sessions)
+    for session in TrainingSession.objects.filter(pk__in=pk_set).select_related("team"):
+        attendees_check(team=session.team, households=[instance])
 
 
 class FollowUp(models.Model):
@@ -534,11 +661,16 @@ class FollowUp(models.Model):
         ordering = ["-visited_on"]
         constraints = [
             models.CheckConstraint(
-                condition=plausible_date("visited_on"), name="followup_date_plausible"
+                condition=plausible_date("visited_on"),
+                name="followup_date_plausible",
+                violation_error_message=_(
+                    "วันที่ติดตามไม่อยู่ในช่วงที่เป็นไปได้ กรุณากรอกปีเป็น พ.ศ. เช่น 21/06/2567"
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(monthly_income__gte=0) | Q(monthly_income__isnull=True),
                 name="followup_income_nonnegative",
+                violation_error_message=_("รายได้จากอาชีพต้องไม่ติดลบ"),
             ),
         ]
 
@@ -611,6 +743,7 @@ class Product(DistrictFromVillage):
             models.CheckConstraint(
                 condition=Q(stars__isnull=True) | Q(stars__gte=1, stars__lte=5),
                 name="product_stars_range",
+                violation_error_message=_("ระดับดาว OTOP ต้องอยู่ระหว่าง 1 ถึง 5"),
             ),
             models.CheckConstraint(
                 condition=Q(stars__isnull=True) | Q(star_year__isnull=False),
@@ -618,12 +751,20 @@ class Product(DistrictFromVillage):
                 violation_error_message=_("กรุณาระบุปีที่คัดสรรเมื่อกรอกระดับดาว"),
             ),
             models.CheckConstraint(
-                condition=Q(price__isnull=True) | Q(price__gte=0), name="product_price_nonnegative"
+                condition=Q(price__isnull=True) | Q(price__gte=0),
+                name="product_price_nonnegative",
+                violation_error_message=_("ราคาต้องไม่ติดลบ"),
             ),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        errors = self.same_district_errors(group=_("กลุ่มผู้ผลิตต้องอยู่ในอำเภอเดียวกับหมู่บ้านของผลิตภัณฑ์"))
+        if errors:
+            raise ValidationError(errors)
 
 
 class ExportLog(models.Model):

@@ -1,29 +1,58 @@
 """Programme figures for the public pages: aggregates only, small cells suppressed.
 
-Everything the public portal says about households (home page, ``/districts/``, ``/stats/`` and its
-CSV) comes from ``programme_figures``, which builds on ``services.district_kpis`` (the one source of
-the department's KPIs) and one count of households by district and status. No household row, name,
-ID, phone or income ever leaves this module: only counts and ratios.
+Everything the public portal says about households (home page, ``/districts/``,
+``/districts/<code>/``, ``/stats/`` and its CSV) comes from ``programme_figures``, which builds on
+``services.district_kpis`` (the one source of the department's KPIs) and one count of households by
+district and status. No household row, name, ID, phone or income ever leaves this module: only
+counts and ratios.
 
-Disclosure rule (also explained to readers on ``/stats/``):
+Disclosure rule (also explained to readers on ``/stats/``). The table is households by district ×
+status with its margins: each district's total, each status's province total, the province total.
 
-1. **Small cells.** A count of 1–4 households is published as "<5" (zero is published: it
-   identifies nobody).
-2. **No recovery by subtraction.** The table of households by district × status is published with
-   its row totals (each district) and column totals (the province). In every row and every column
-   that has a hidden cell, at least two cells are hidden: when a line has only one, the smallest
-   other non-zero cell of that line is hidden too (shown as "*"), repeated until no line has a
-   single hidden cell.
-3. **Derived figures** (households trained, share practising) are published only when every count
-   they are made from is published and their denominator is at least 5; the income change only
-   when at least 5 households have both incomes recorded (only the change in per cent is public,
-   never a mean income). Village, group and product counts are not about households and are
-   published as they are.
+1. **What is hidden.** An inner cell of 1–4 households is shown as "<5"; a total of 1–4 is hidden
+   too and shown as "*". Zero is always published: it identifies nobody.
+2. **What a visitor knows** (and the audit assumes they know): the published cells and totals;
+   that each line's cells add up to its total; bounds on each hidden cell. A "<5" is 1–4. A "*"
+   inner cell is at least 5 — rule 3 hides published cells, which are 0 or ≥ 5 — except the few
+   "<5" that rule 3 shows as "*", which are at least 1 (the audit takes the bound of each cell's
+   own kind, as if a visitor could tell the two apart: stricter than what they can see). A "*"
+   total is at least 1 (small and large hidden totals look alike), a district's total at least
+   its number of villages (published; each has a household) and at least 5 when its income change
+   is published (that needs 5 households with both incomes), the province total at least its
+   villages, its occupational groups and, with its income change, 5. (What a visitor might guess
+   from why a cell was chosen is outside this model.)
+3. **Secondary suppression.** A hidden cell is *determined* when all this leaves it exactly one
+   integer value — the row ``<5, 0, 20, 0, <5 | 22`` gives both "<5" cells as 1, zeros and bounds
+   doing what no linear equation does. While one is, the cheapest further cells that let it change
+   are hidden ("*"): inner cells first (those that feed no KPI before the others), a district's
+   total only when no inner cells can protect it, a province total after that, so the totals
+   visitors look for are published wherever that is safe. Where a "<5" is pinned by its own bound
+   (cells at 4 that could only grow, a district whose total equals its number of villages) and
+   only a total could free it, the "<5" is shown "*" instead — which says nothing about its size —
+   rather than hiding the total.
+4. **Derived figures** (households trained, share practising) are published only when every count
+   they are made from is published, so they add nothing, and their denominator is at least 5. The
+   income change only when at least 5 households have both incomes (the floor of rule 2), and only
+   as a per cent: a ratio of two sums of incomes that no other published figure pins down, never a
+   mean income. Village, group and product counts are not about households and are published as
+   they are; all they tell about households is the floors of rule 2.
+
+Why the audit (``determined_cells``) is exact: negate the totals (but not the province total) and
+the table becomes an (R+1)×(C+1) array whose every row and column sums to 0, the hidden cells being
+the unknowns — a circulation on the bipartite graph of row and column nodes with one edge per hidden
+cell and the visitor's bounds as capacities. Its matrix is totally unimodular, so the integer
+values a cell can take are all the integers between its least and its greatest; and from the true
+values a cell can change by one exactly when it lies on a cycle of the residual graph (row → column
+over a cell whose entry can increase, column → row over one whose entry can decrease). The audit
+searches that cycle for every hidden cell in both directions: a cell passes only if it really has
+two possible values.
 """
 
+import heapq
+import itertools
+from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 
 from django.conf import settings
 from django.db.models import Count
@@ -43,9 +72,16 @@ TRAINED_OR_BEYOND = [
     Household.Status.GROUPED,
 ]
 PRACTISING = [Household.Status.PRACTISING, Household.Status.GROUPED]
-# Which cells rule 2 hides first: "target" and "dropped" feed no KPI, so they go before a
-# district's total (cost 1), and the cells of the share practising last.
+# Which inner cells rule 3 hides first: "target" and "dropped" feed no KPI, so they go before the
+# cells of the share practising.
 COLUMN_COST = {status: 2 for status in TRAINED_OR_BEYOND}
+# The price of what rule 3 may do, each dearer than any cycle of the cheaper kinds: hide an inner
+# cell (1 + its column's cost), show a "<5" as "*", hide a district's total, a status's province
+# total, the province total. Among equal prices, the smaller values go.
+REMARK_RANK = 100
+ROW_TOTAL_RANK = 1_000
+COLUMN_TOTAL_RANK = 10_000
+GRAND_TOTAL_RANK = 100_000
 TARGET_PRACTISING = services.TARGET_PRACTISING
 TARGET_INCOME_CHANGE = services.TARGET_INCOME_CHANGE
 TARGET_GROUPS = services.TARGET_GROUPS
@@ -57,7 +93,7 @@ class Cell:
 
     value: int
     hidden: bool = False
-    small: bool = False  # hidden because 1–4 (rule 1); otherwise hidden by rule 2
+    small: bool = False  # shown as "<5" (rule 1: a visitor knows 1–4); other hidden cells are "*"
 
     @property
     def published(self):
@@ -77,120 +113,188 @@ def is_small(value):
     return 0 < value < SMALL_CELL
 
 
-def suppress(rows, width=None, column_cost=None, total_cost=1):
-    """Apply rules 1 and 2 to a table of counts.
+def suppress(rows, width=None, column_cost=None, total_floors=None, grand_floor=1):
+    """Apply the disclosure rule to a table of counts.
 
-    ``rows`` is a list of lists of ``width`` non-negative ints. Returns the table with a total
-    column appended to each row and a total row appended at the end, every entry a ``Cell``.
+    ``rows`` is a list of lists of ``width`` non-negative ints. ``total_floors`` says, per row,
+    what a visitor knows its total is at least (rule 2; 1 when not given), ``grand_floor`` the
+    same for the grand total. Returns the table with a total column appended to each row and a
+    total row appended at the end, every entry a ``Cell``; no hidden cell is determined.
 
-    When another cell must be hidden, the cheapest goes: ``column_cost[j]`` for an inner cell of
-    column ``j`` (default 0), ``total_cost`` for a row's total, and the total row dearest of all;
-    the smallest value among equals. After the line rule, an exact check (``_determined``) makes
-    sure that no hidden cell can be computed from the published ones by any combination of the
-    row and column sums; if one could, another cell of its lines is hidden, until none can.
+    ``column_cost[j]`` (default 0) makes the inner cells of column ``j`` dearer to hide.
     """
     width = len(STATUSES) if width is None else width
     column_cost = list(column_cost or [0] * width)
     values = [[*row, sum(row)] for row in rows]
     values.append([sum(column) for column in zip(*values, strict=True)] or [0] * (width + 1))
     height = len(values)
-    margin_cost = max([*column_cost, total_cost]) + 1  # the total row: the headline figures
+    floors = [*(total_floors or [1] * (height - 1)), grand_floor]
 
-    def cost(cell):
+    def floor(cell):
+        i, j = cell
+        known = floors[i] if j == width else 1
+        return max(1, min(known, values[i][j]))
+
+    def margin(cell):
+        return cell[0] == height - 1 or cell[1] == width
+
+    def new_bounds(cell):
+        """A visitor's bounds on a cell once hidden (rule 2)."""
+        if margin(cell):
+            return (floor(cell), None)
+        if is_small(values[cell[0]][cell[1]]):
+            return (1, SMALL_CELL - 1)
+        return (SMALL_CELL, None)
+
+    def rank(cell):
         i, j = cell
         if i == height - 1:
-            rank = margin_cost
-        elif j == width:
-            rank = total_cost
-        else:
-            rank = column_cost[j]
-        # Among equals, a cell that also completes another line with a single hidden cell.
-        completes = sum(
-            1
-            for line in (lines[i], lines[height + j])
-            if sum(1 for other in line if other in hidden) == 1
-        )
-        return (rank, -completes, values[i][j], cell)
+            return GRAND_TOTAL_RANK if j == width else COLUMN_TOTAL_RANK
+        return ROW_TOTAL_RANK if j == width else 1 + column_cost[j]
 
-    primary = {(i, j) for i in range(height) for j in range(width + 1) if is_small(values[i][j])}
-    hidden = set(primary)
-    lines = [[(i, j) for j in range(width + 1)] for i in range(height)]
-    lines += [[(i, j) for i in range(height)] for j in range(width + 1)]
-
-    def hide_cheapest(candidate_lines):
-        for pool in (candidate_lines, lines):
-            candidates = [
-                cell
-                for line in pool
-                for cell in line
-                if cell not in hidden and values[cell[0]][cell[1]]
-            ]
-            if candidates:
-                hidden.add(min(candidates, key=cost))
-                return
-
-    while True:
-        changed = True
-        while changed:
-            changed = False
-            for line in lines:
-                # A line's total is the sum of its cells, so a line with one hidden cell always
-                # has another non-zero one to hide.
-                if sum(1 for cell in line if cell in hidden) == 1:
-                    hide_cheapest([line])
-                    changed = True
-        exposed = _determined(hidden, lines)
-        if not exposed:
-            break
-        hide_cheapest([line for line in lines if exposed in line])
+    cells = list(itertools.product(range(height), range(width + 1)))
+    bounds = {cell: new_bounds(cell) for cell in cells if is_small(values[cell[0]][cell[1]])}
+    small = {cell for cell in bounds if not margin(cell)}
+    while exposed := determined_cells(values, bounds):
+        release = _cheapest_release(values, bounds, small, exposed[0], rank, new_bounds)
+        if release is None:  # cannot happen (see _cheapest_release): hide rather than publish
+            release = [(cell, "hide") for cell in cells if values[cell[0]][cell[1]]]
+            release += [(cell, "remark") for cell in small]
+        for cell, action in release:
+            if action == "hide":
+                bounds[cell] = new_bounds(cell)
+            else:  # "<5" → "*": no upper bound any more
+                bounds[cell] = (bounds[cell][0], None)
+                small.discard(cell)
     return [
         [
-            Cell(values[i][j], hidden=(i, j) in hidden, small=(i, j) in primary)
+            Cell(values[i][j], hidden=(i, j) in bounds, small=(i, j) in small)
             for j in range(width + 1)
         ]
         for i in range(height)
     ]
 
 
-def _determined(hidden, lines):
-    """A hidden cell whose value follows from the published ones, or None.
+def _sign(cell, height, width):
+    """+1 for an inner cell and the grand total, −1 for the other totals (the rows and columns of
+    the signed table then all sum to 0)."""
+    return -1 if (cell[0] == height - 1) != (cell[1] == width) else 1
 
-    Every line says: its cells sum to its last cell, the line's total. Keeping only the hidden
-    cells as unknowns (+1 for a cell, −1 for the total), a cell is determined exactly when its
-    unit vector lies in the row space: when the reduced row echelon form has a row with that one
-    cell alone.
+
+def _entry_moves(value, bounds, sign):
+    """Whether the signed entry of a hidden cell can go up, and down, within its bounds."""
+    low, high = bounds
+    up, down = high is None or value < high, value > low
+    return (up, down) if sign > 0 else (down, up)
+
+
+def determined_cells(values, bounds):
+    """The hidden cells that a visitor can compute exactly, in order (the audit: see the module).
+
+    ``values`` is the full table (totals included), ``bounds`` maps each hidden cell ``(i, j)`` to
+    what a visitor knows of it: ``(low, high)``, ``high`` None when unbounded. Every published
+    value (zeros included) is fixed. Row node ``i`` is ``i``, column node ``j`` is
+    ``height + j``; an entry that can go up is an edge row → column, one that can go down an edge
+    column → row, and a cell can change iff such an edge of it closes a cycle without the cell.
     """
-    unknowns = sorted(hidden)
-    if not unknowns:
-        return None
-    index = {cell: k for k, cell in enumerate(unknowns)}
-    matrix = []
-    for line in lines:
-        row = [Fraction(0)] * len(unknowns)
-        for cell in line:
-            if cell in index:
-                row[index[cell]] = Fraction(-1 if cell == line[-1] else 1)
-        if any(row):
-            matrix.append(row)
-    pivot_row = 0
-    for column in range(len(unknowns)):
-        pivot = next((r for r in range(pivot_row, len(matrix)) if matrix[r][column]), None)
-        if pivot is None:
+    height, width = len(values), len(values[0]) - 1
+    edges = {}
+    moves = {}
+    for cell, known in bounds.items():
+        i, j = cell
+        up, down = _entry_moves(values[i][j], known, _sign(cell, height, width))
+        moves[cell] = (up, down)
+        if up:
+            edges.setdefault(i, []).append((height + j, cell))
+        if down:
+            edges.setdefault(height + j, []).append((i, cell))
+
+    def reaches(start, goal, without):
+        seen, queue = {start}, deque([start])
+        while queue:
+            node = queue.popleft()
+            for nxt, cell in edges.get(node, ()):
+                if cell != without and nxt not in seen:
+                    if nxt == goal:
+                        return True
+                    seen.add(nxt)
+                    queue.append(nxt)
+        return False
+
+    determined = []
+    for cell in sorted(bounds):
+        i, j = cell
+        up, down = moves[cell]
+        if not ((up and reaches(height + j, i, cell)) or (down and reaches(i, height + j, cell))):
+            determined.append(cell)
+    return determined
+
+
+def _cheapest_release(values, bounds, small, exposed, rank, new_bounds):
+    """The cheapest changes that put ``exposed`` on a cycle: ``[(cell, "hide" | "remark")]``.
+
+    A shortest path (Dijkstra, prices ``(rank, value)``) over every non-zero cell: free along the
+    hidden cells' residual edges, a cell's ``rank`` to hide a published one, ``REMARK_RANK`` to
+    let a "<5" at 4 go up. Hiding every non-zero cell and showing every "<5" as "*" leaves each
+    cell on a cycle with its row's, column's and the grand total, so a path always exists.
+    """
+    height, width = len(values), len(values[0]) - 1
+    edges = {}
+
+    def add(cell, up, down, price, action):
+        i, j = cell
+        if up:
+            edges.setdefault(i, []).append((height + j, cell, price, action))
+        if down:
+            edges.setdefault(height + j, []).append((i, cell, price, action))
+
+    remark = (REMARK_RANK, 0)
+    for i, j in itertools.product(range(height), range(width + 1)):
+        cell, value = (i, j), values[i][j]
+        sign = _sign(cell, height, width)
+        if not value or cell == exposed:
             continue
-        matrix[pivot_row], matrix[pivot] = matrix[pivot], matrix[pivot_row]
-        lead = matrix[pivot_row][column]
-        matrix[pivot_row] = [value / lead for value in matrix[pivot_row]]
-        for r in range(len(matrix)):
-            if r != pivot_row and matrix[r][column]:
-                factor = matrix[r][column]
-                matrix[r] = [
-                    a - factor * b for a, b in zip(matrix[r], matrix[pivot_row], strict=True)
-                ]
-        pivot_row += 1
-    for row in matrix[:pivot_row]:
-        nonzero = [k for k, value in enumerate(row) if value]
-        if len(nonzero) == 1:
-            return unknowns[nonzero[0]]
+        if cell in bounds:
+            add(cell, *_entry_moves(value, bounds[cell], sign), (0, 0), None)
+            if cell in small and value == bounds[cell][1]:
+                add(cell, True, False, remark, "remark")  # inner: its entry is its value
+        else:
+            add(cell, *_entry_moves(value, new_bounds(cell), sign), (rank(cell), value), "hide")
+
+    i, j = exposed
+    up, down = _entry_moves(values[i][j], bounds[exposed], _sign(exposed, height, width))
+    options = []  # (price of the exposed cell itself, start, goal, its action)
+    if up:
+        options.append(((0, 0), height + j, i, None))
+    if down:
+        options.append(((0, 0), i, height + j, None))
+    if exposed in small and not up:  # a "<5" at 4 (inner: its entry is its value)
+        options.append((remark, height + j, i, "remark"))
+
+    best = None
+    for own, start, goal, action in options:
+        found = _shortest(edges, start, goal, own)
+        if found and (best is None or found[0] < best[0]):
+            best = (found[0], [*found[1], *([(exposed, action)] if action else [])])
+    return best and best[1]
+
+
+def _shortest(edges, start, goal, price):
+    """Dijkstra from ``start`` to ``goal``: ``(price, [(cell, action), ...])`` or None."""
+    queue = [(price, 0, start, ())]
+    done = set()
+    tie = itertools.count(1)
+    while queue:
+        cost, _n, node, path = heapq.heappop(queue)
+        if node == goal:
+            return cost, [(cell, action) for cell, action in path if action]
+        if node in done:
+            continue
+        done.add(node)
+        for nxt, cell, step, action in edges.get(node, ()):
+            if nxt not in done:
+                total = (cost[0] + step[0], cost[1] + step[1])
+                heapq.heappush(queue, (total, next(tie), nxt, (*path, (cell, action))))
     return None
 
 
@@ -343,9 +447,19 @@ def compute_programme_figures(*, fiscal_year):
     for row in households.values("district_id", "status").annotate(n=Count("id")):
         counts.setdefault(row["district_id"], {})[row["status"]] = row["n"]
 
+    groups = households.filter(group__isnull=False).aggregate(n=Count("group", distinct=True))["n"]
+    with_income = sum(k["households_with_income"] for k in kpis)
     table = suppress(
         [[counts.get(k["district_code"], {}).get(s.value, 0) for s in STATUSES] for k in kpis],
         column_cost=[COLUMN_COST.get(s, 0) for s in STATUSES],
+        # What the other published figures say about the totals (rule 2).
+        total_floors=[
+            max(k["villages"], SMALL_CELL if k["households_with_income"] >= SMALL_CELL else 1)
+            for k in kpis
+        ],
+        grand_floor=max(
+            sum(k["villages"] for k in kpis), groups, SMALL_CELL if with_income >= SMALL_CELL else 1
+        ),
     )
     rows = []
     for kpi, cells in zip(kpis, table, strict=False):
@@ -378,7 +492,6 @@ def compute_programme_figures(*, fiscal_year):
     )
     _derive(province)
     province.group_share = _ratio(province.grouped_villages, province.villages)
-    with_income = sum(k["households_with_income"] for k in kpis)
     if with_income >= SMALL_CELL:
         before = sum(
             k["mean_income_before"] * k["households_with_income"]
@@ -398,9 +511,7 @@ def compute_programme_figures(*, fiscal_year):
         .aggregate(n=Count("sage", distinct=True))
         .get("n")
     )
-    figures.groups = households.filter(group__isnull=False).aggregate(
-        n=Count("group", distinct=True)
-    )["n"]
+    figures.groups = groups
     products = Product.objects.filter(
         district__in=districts,
         village__in=households.values("village_id"),

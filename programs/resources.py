@@ -6,39 +6,34 @@ are written by ``programs.spreadsheets`` straight from ``values()`` rows using e
 ``attribute`` path and widget, so no per-row queries and no model instances are made.
 """
 
+import logging
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, resources, results, widgets
 
+from programs import listings
 from programs.models import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, Household, Occupation
 from sammachip import audit, citizen_id, thaidate
 from sammachip.cache import bump_content_version
 from sammachip.fields import parse_thai_date
 from sammachip.scoping import user_can_access
+from sammachip.spreadsheet import spreadsheet_unescaped
+from sammachip.spreadsheet_intake import SpreadsheetRefused, import_limits, too_many_rows
 from sammachip.validators import normalize_phone, validate_thai_phone
 from villages.models import Village
 
 MASKED_RE = re.compile(r"^\d-\d{4}-x{5}-x{2}-\d$", re.IGNORECASE)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+logger = logging.getLogger(__name__)
 INCOME_LIMIT = Decimal("100000000")  # Household.income_* hold 10 digits, 2 of them decimals
 
-
-def unescape_formula(value):
-    """Import side of CSV formula escaping: ``'=x`` (written by our export) becomes ``=x``."""
-    if (
-        isinstance(value, str)
-        and len(value) > 1
-        and value[0] == "'"
-        and (value[1] in FORMULA_PREFIXES)
-    ):
-        return value[1:]
-    return value
+# Import side of CSV formula escaping: ``'=x`` (written by our export) becomes ``=x``.
+unescape_formula = spreadsheet_unescaped
 
 
 class TextWidget(widgets.CharWidget):
@@ -263,6 +258,45 @@ class SageNameWidget(widgets.Widget):
         return str(value) if value else ""
 
 
+class ImportProblem(results.Error):
+    """An error of an import, with ``message``: how the officer reads it, Thai, never an
+    exception's own text or a traceback (English, SQL, constraint names, server paths). Our
+    refusals (a ``ValidationError``, a refused file) keep their Thai words; a database error
+    during an import means the data changed since it was checked (another officer saved the same
+    person and year meanwhile): said so. ``error`` stays the exception itself, for a caller that
+    asked ``raise_errors`` (a command, a test); anything unexpected is logged (IDs masked by the
+    log filter). The import page shows ``message`` only."""
+
+    def __init__(self, error, row=None, number=None):
+        super().__init__(error, row=row, number=number)
+        self.message = _problem_message(error)
+
+    @property
+    def traceback(self):
+        return ""
+
+
+def _problem_message(error):
+    if isinstance(error, SpreadsheetRefused):
+        return str(error)
+    if isinstance(error, ValidationError):
+        return " ".join(str(message) for message in error.messages)
+    if isinstance(error, IntegrityError):
+        logger.warning("household import: the database refused a row (%s)", type(error).__name__)
+        return _(
+            "ข้อมูลบางแถวขัดกับข้อมูลที่บันทึกอยู่ในระบบ เช่น บุคคลเดียวกันมีรายชื่อในปีงบประมาณเดียวกันแล้ว "
+            "(อาจมีผู้อื่นบันทึกระหว่างที่ท่านตรวจสอบไฟล์) ระบบไม่ได้บันทึกข้อมูลใด "
+            "กรุณาอัปโหลดไฟล์เพื่อตรวจสอบใหม่อีกครั้ง"
+        )
+    logger.error("household import failed", exc_info=error)
+    if isinstance(error, DatabaseError):
+        return _(
+            "ฐานข้อมูลไม่รับข้อมูลชุดนี้ ระบบไม่ได้บันทึกข้อมูลใด กรุณาอัปโหลดไฟล์เพื่อตรวจสอบใหม่อีกครั้ง "
+            "หากยังไม่ได้ กรุณาแจ้งผู้ดูแลระบบ"
+        )
+    return _("เกิดข้อผิดพลาดระหว่างนำเข้า ระบบไม่ได้บันทึกข้อมูลใด กรุณาแจ้งผู้ดูแลระบบพร้อมวันเวลาที่เกิดเหตุ")
+
+
 class HouseholdResource(resources.ModelResource):
     """Columns of a household list (Thai headers). ``full_ids`` decides whether exported citizen
     IDs are whole or masked; ``user`` scopes the rows an import may touch."""
@@ -332,10 +366,39 @@ class HouseholdResource(resources.ModelResource):
         self.fields["citizen_id"].widget = CitizenIdWidget(full=full_ids)
         self.fields["village"].widget = VillageWidget(user=user)
         self._seen_ids = {}
-        self._listed = {}
+        self._listings = {}
         self._existing = {}
+        self._hidden_answers = []
 
     # ---- import ---------------------------------------------------------------------------
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        """All or nothing, whoever calls: in one transaction, rolled back if any row is
+        invalid (``rollback_on_validation_errors`` and ``use_transactions`` are not the
+        caller's to turn off). A file over the row cap is refused before any row is read."""
+        kwargs["use_transactions"] = True
+        kwargs["rollback_on_validation_errors"] = True
+        limits = import_limits()
+        if len(dataset) > limits.rows:
+            result = self.get_result_class()()
+            result.total_rows = len(dataset)
+            self.handle_import_error(
+                result, too_many_rows(len(dataset), limits), raise_errors=raise_errors
+            )
+            return result
+        self._hidden_answers = []
+        try:
+            return super().import_data(
+                dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs
+            )
+        finally:
+            for hidden, checked in self._hidden_answers:
+                listings.record_hidden_answers(
+                    hidden, user=self.user, checked=checked, source=_("การนำเข้าไฟล์")
+                )
+
+    def get_error_result_class(self):
+        return ImportProblem
 
     def get_queryset(self):
         queryset = Household.objects.select_related("village")
@@ -357,35 +420,78 @@ class HouseholdResource(resources.ModelResource):
         return instance
 
     def before_import(self, dataset, **kwargs):
-        """Load, in one query, who is already listed in the file's fiscal years."""
+        """Load, in one query per 2,000 numbers, who of this file is already listed in its
+        fiscal years (``programs.listings``: the asker's hourly budget, clashes outside their
+        districts reported for the file as a whole and audited), and the rows it updates."""
         super().before_import(dataset, **kwargs)
-        years = set()
-        year_header = self.fields["fiscal_year"].column_name
-        if year_header in (dataset.headers or []):
-            for cell in dataset[year_header]:
-                try:
-                    years.add(FiscalYearWidget().clean(cell))
-                except ValueError:
-                    continue
-        self._listed = {
-            (number_hash, year): pk
-            for number_hash, year, pk in Household.objects.filter(
-                fiscal_year__in=years
-            ).values_list("citizen_id_hash", "fiscal_year", "pk")
-        }
-        self._seen_ids = {}
+        headers = dataset.headers or []
         # The rows this file updates, in one query (only those the importer may reach).
         ids = set()
         id_header = self.fields["id"].column_name
-        if id_header in (dataset.headers or []):
+        if id_header in headers:
             for cell in dataset[id_header]:
-                try:
-                    pk = int(float(cell))
-                except (TypeError, ValueError, OverflowError):
-                    continue
-                if 0 < pk < 2**63:  # a row id the database can hold (others are "not found")
+                pk = _row_id(cell)
+                if pk is not None:
                     ids.add(pk)
         self._existing = self.get_queryset().in_bulk(ids) if ids else {}
+        self._seen_ids = {}
+        self._listings = {}
+        keys = self._listing_keys(dataset)  # {(hash, year): ({row pks}, only stored?)}
+        checked = [key for key, (_pks, known) in keys.items() if not known]
+        listings.spend_checks(self.user, len(checked))
+        found = listings.find_listings(checked, user=self.user)
+        hidden_rows = 0
+        hidden = []
+        for key, clashes in found.items():
+            others = [c for c in clashes if c.pk not in keys[key][0]]
+            self._listings[key] = others
+            if any(not c.visible for c in others):
+                hidden_rows += 1
+                hidden.extend(c for c in others if not c.visible)
+        if hidden:
+            # Written after the import's transaction (a preview is rolled back, the audit not).
+            self._hidden_answers.append((hidden, len(checked)))
+            raise listings.hidden_clash_error(hidden_rows)
+
+    def _listing_keys(self, dataset):
+        """``{(ID hash, year): (row pks, known)}`` for each valid ID of the file: the pks of the
+        rows carrying it (``None`` for a new row) and whether it only repeats what is stored on
+        those rows (then nothing new is asked)."""
+        headers = dataset.headers or []
+        number_header = self.fields["citizen_id"].column_name
+        year_header = self.fields["fiscal_year"].column_name
+        id_header = self.fields["id"].column_name
+        if number_header not in headers or year_header not in headers:
+            return {}
+        numbers = dataset[number_header]
+        row_ids = dataset[id_header] if id_header in headers else [None] * len(numbers)
+        keys = {}
+        for number_cell, year_cell, id_cell in zip(
+            numbers, dataset[year_header], row_ids, strict=True
+        ):
+            existing = self._existing.get(_row_id(id_cell))
+            try:
+                year = FiscalYearWidget().clean(year_cell)
+            except ValueError:
+                continue
+            if isinstance(number_cell, str) and MASKED_RE.match(number_cell.strip()):
+                if existing is None:
+                    continue
+                number_hash = existing.citizen_id_hash
+            else:
+                number = unescape_formula(number_cell)
+                if not citizen_id.is_valid("" if number is None else number):
+                    continue
+                number_hash = citizen_id.keyed_hash(number)
+            key = (number_hash, year)
+            stored = existing is not None and key == (
+                existing.citizen_id_hash,
+                existing.fiscal_year,
+            )
+            pks, known = keys.get(key, (set(), True))
+            pks.add(existing.pk if existing is not None else None)
+            keys[key] = (pks, known and stored)
+        return keys
 
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)
@@ -412,9 +518,11 @@ class HouseholdResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         if instance.citizen_id and instance.fiscal_year:
+            # Asked once for the whole file in before_import: a clash the importer may see is
+            # named on its row; one outside their districts refused the file there already.
             key = (citizen_id.keyed_hash(instance.citizen_id), instance.fiscal_year)
-            listed = self._listed.get(key)
-            instance.listing_is_unique = listed is None or listed == instance.pk
+            visible = [c for c in self._listings.get(key, []) if c.visible and c.pk != instance.pk]
+            instance.listing_clash = visible[0] if visible else None
         # Every rule is checked here or by the widgets in memory: the listing rule above, the
         # ranges of year and incomes, the required ID. So Django's per-row constraint queries
         # (one SELECT per CheckConstraint) are skipped; the database still enforces them all.
@@ -449,14 +557,18 @@ class HouseholdResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         """Refuse a person listed twice in the same file and year (the database check only
-        sees rows already saved)."""
+        sees rows already saved), the ID and the year compared as their fields read them."""
         number_cell = row.get(self.fields["citizen_id"].column_name)
         year_cell = row.get(self.fields["fiscal_year"].column_name)
         if isinstance(number_cell, str) and MASKED_RE.match(number_cell.strip()):
             return
         if not citizen_id.is_valid(number_cell or ""):
             return  # the field itself reports it
-        key = (citizen_id.normalize(number_cell), str(year_cell).strip())
+        try:  # the year as the field reads it: 2570, "๒๕๗๐" and 2570.0 are one year
+            year = FiscalYearWidget().clean(year_cell)
+        except ValueError:
+            return  # the field itself reports it
+        key = (citizen_id.normalize(number_cell), year)
         row_number = kwargs.get("row_number")
         if key in self._seen_ids:
             raise ValidationError(
@@ -493,6 +605,15 @@ class HouseholdResource(resources.ModelResource):
             else:
                 columns.append((field.column_name, paths, _joined_name))
         return columns
+
+
+def _row_id(cell):
+    """A row id the database can hold, or ``None`` (others are reported "not found")."""
+    try:
+        pk = int(float(cell))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return pk if 0 < pk < 2**63 else None
 
 
 def _plain(value, obj=None, **kwargs):

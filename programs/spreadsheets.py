@@ -10,8 +10,9 @@
   200,000 rows against +3 MiB to a path). A real file is reopened through ``/proc/self/fd``
   (an unlinked temporary file never gets a name on disk); anything else (``BytesIO``) gets the
   bytes of a file in a private temporary folder.
-* CSV is UTF-8 with a BOM (so Excel shows Thai); text beginning with ``= + - @``, tab or CR gets
-  a leading ``'`` (OWASP CSV injection), which ``resources.unescape_formula`` strips on import.
+* CSV is UTF-8 with a BOM (so Excel shows Thai); text beginning with ``= + - @``, tab or CR (or
+  their full-width forms) gets a leading ``'`` (OWASP CSV injection) by the one rule of
+  ``sammachip.spreadsheet``, which ``resources.unescape_formula`` undoes on import.
 """
 
 import csv
@@ -26,7 +27,16 @@ import tablib
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
-from programs.resources import FORMULA_PREFIXES, HouseholdResource
+from programs.resources import HouseholdResource
+from sammachip.spreadsheet import spreadsheet_safe
+from sammachip.spreadsheet_intake import (
+    SpreadsheetRefused,
+    check_xlsx,
+    import_limits,
+    not_a_workbook,
+    too_many_columns,
+    too_many_rows,
+)
 
 EXCEL_MAX_ROWS = 1_048_576  # a worksheet's limit, the header row included
 CHUNK = 2000
@@ -166,10 +176,7 @@ def _write_header_only(target, headers, sheet_name):
     workbook.save(target)
 
 
-def escape_csv_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+escape_csv_cell = spreadsheet_safe  # the one rule, shared with /stats/csv
 
 
 def write_csv(stream, queryset, resource):
@@ -272,13 +279,20 @@ def write_import_template(target, resource):
 class CalamineXLSX(base_formats.XLSX):
     """xlsx import read by python-calamine (Rust) instead of openpyxl: same dataset, faster.
 
-    Whole numbers arrive as floats (``1101700230708.0``) and are kept as ``int``; dates arrive
-    as ``datetime``; the widgets in ``programs.resources`` accept both. Only the first sheet is
-    read (the template's second sheet holds the notes)."""
+    Checked first by ``sammachip.spreadsheet_intake.check_xlsx`` (zip, sizes, far cells):
+    calamine sizes its range by the farthest cell, and a refusal inside Rust is an abort of the
+    whole process, not an exception. Whole numbers arrive as floats (``1101700230708.0``) and are
+    kept as ``int``; dates arrive as ``datetime``; the widgets in ``programs.resources`` accept
+    both. Only the first sheet is read (the template's second sheet holds the notes)."""
 
     def create_dataset(self, in_stream):
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(in_stream))
-        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        limits = import_limits()
+        check_xlsx(in_stream, limits)
+        try:
+            workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(in_stream))
+            rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        except Exception:  # calamine's own errors (a broken part): the file, in words
+            raise not_a_workbook() from None
         while rows and all(cell in ("", None) for cell in rows[-1]):
             rows.pop()
         dataset = tablib.Dataset()
@@ -296,4 +310,43 @@ class CalamineXLSX(base_formats.XLSX):
             if all(cell in ("", None) for cell in cells):
                 continue
             dataset.append(cells)
+        if len(dataset) > limits.rows:
+            raise too_many_rows(len(dataset), limits)
+        return dataset
+
+
+class CheckedCSV(base_formats.CSV):
+    """CSV import with the same limits as xlsx (rows, columns), read row by row by ``csv``:
+    the first row is the header, blank rows are skipped, short rows padded."""
+
+    def create_dataset(self, in_stream):
+        if isinstance(in_stream, bytes):
+            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+        limits = import_limits()
+        dataset = tablib.Dataset()
+        width = None
+        count = 0
+        try:
+            for row in csv.reader(io.StringIO(in_stream.removeprefix("\ufeff"))):
+                if len(row) > limits.columns:
+                    raise too_many_columns(len(row), limits)
+                if width is None:
+                    dataset.headers = [cell.strip() for cell in row]
+                    width = len(row)
+                    continue
+                if not any(cell.strip() for cell in row):
+                    continue
+                count += 1
+                if count <= limits.rows:  # counted to the end, for the message
+                    dataset.append(row[:width] + [""] * (width - len(row)))
+        except csv.Error:
+            raise SpreadsheetRefused(
+                _(
+                    "ระบบอ่านไฟล์ CSV นี้ไม่ได้ กรุณาเปิดไฟล์ใน Excel แล้วบันทึกเป็น "
+                    "“CSV UTF-8 (Comma delimited)” ใหม่ หรือใช้แบบฟอร์มนำเข้า (.xlsx) ของระบบ "
+                    "ยังไม่ได้บันทึกข้อมูลใด"
+                )
+            ) from None
+        if count > limits.rows:
+            raise too_many_rows(count, limits)
         return dataset

@@ -3,13 +3,14 @@ from django.contrib.auth.views import PasswordChangeView
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sammachip.forms import OwnPasswordChangeForm
+from sammachip.forms import LoginForm, OwnPasswordChangeForm
 
 
 class SammachipAdminSite(admin.AdminSite):
     site_header = _("ระบบบริหารงานสัมมาชีพชุมชน")
     site_title = _("สัมมาชีพชุมชน")
     index_title = _("งานของเจ้าหน้าที่")
+    login_form = LoginForm
 
     def password_change(self, request, extra_context=None):
         """The admin's own password change, which also lifts a forced change."""

@@ -6,16 +6,20 @@ import re
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.views.main import SEARCH_VAR
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import connections, models
 from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
+from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.crypto import salted_hmac
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +68,112 @@ class CitizenIdFormMixin(forms.ModelForm):
         if not value and self.instance.pk:
             return self.instance.citizen_id
         return value
+
+
+# ---- concurrent edits -------------------------------------------------------------------------
+
+STALE_EDIT_MESSAGE = _(
+    "ข้อมูลนี้ถูกแก้ไขโดยผู้อื่นหลังจากที่ท่านเปิดแบบฟอร์ม ระบบยังไม่ได้บันทึกการแก้ไขของท่าน "
+    "กรุณาเปิดแบบฟอร์มใหม่เพื่อดูข้อมูลล่าสุด แล้วแก้ไขอีกครั้ง"
+)
+EDIT_TOKEN_FIELD = "edit_token"
+
+
+def _canonical(value):
+    """A stable text for a form field's model value (a related row by its key, a set sorted)."""
+    if value is None:
+        return ""
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, QuerySet | list | tuple | set | frozenset):
+        return "[" + ",".join(sorted(_canonical(item) for item in value)) + "]"
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    return str(value)
+
+
+def _field_digest(name, value):
+    return salted_hmac("sammachip.edit-token", f"{name}={_canonical(value)}").hexdigest()[:16]
+
+
+class StaleEditFormMixin(forms.ModelForm):
+    """Refuses a save made from a stale form: at GET the form carries, signed, a digest of each
+    field it edits as the database held it; at POST, if any of them differs from the row now,
+    someone else saved in between and nothing is saved (``STALE_EDIT_MESSAGE``).
+
+    Only what this form edits is compared, so the writes the system makes itself to other
+    columns (``updated_at``, a derived column, an index) never count. Fields in
+    ``system_fields`` (e.g. ``status``, moved by services and bulk actions) are not compared
+    either: when the user left one as it was shown, the value the system wrote since is kept
+    instead of the stale one."""
+
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    system_fields = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial[EDIT_TOKEN_FIELD] = signing.dumps(
+                {"pk": str(self.instance.pk), "fields": self._stored_digests()},
+                salt="sammachip.edit-token",
+            )
+
+    def _edited_fields(self):
+        return [name for name in self.fields if name != EDIT_TOKEN_FIELD]
+
+    def _stored_digests(self):
+        # The instance as read from the database (clean() runs before the form's values are
+        # put on it); model_to_dict, not ``initial``, which hides some values (citizen IDs).
+        stored = model_to_dict(self.instance, fields=self._edited_fields())
+        return {name: _field_digest(name, value) for name, value in stored.items()}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        token = self.data.get(self.add_prefix(EDIT_TOKEN_FIELD)) if self.is_bound else None
+        if not self.instance.pk or not token:
+            return cleaned_data
+        try:
+            loaded = signing.loads(token, salt="sammachip.edit-token")
+        except signing.BadSignature:
+            raise forms.ValidationError(STALE_EDIT_MESSAGE, code="stale_edit") from None
+        if loaded.get("pk") != str(self.instance.pk):
+            raise forms.ValidationError(STALE_EDIT_MESSAGE, code="stale_edit")
+        shown = loaded.get("fields", {})
+        now = self._stored_digests()
+        for name, digest in now.items():
+            if shown.get(name, digest) == digest:
+                continue
+            if name not in self.system_fields:
+                raise forms.ValidationError(STALE_EDIT_MESSAGE, code="stale_edit")
+            if name in cleaned_data and _field_digest(name, cleaned_data[name]) == shown[name]:
+                # Left as shown: keep what the system wrote since.
+                cleaned_data[name] = getattr(self.instance, name)
+        return cleaned_data
+
+
+class StaleEditAdminMixin:
+    """Mix into a ModelAdmin whose change form must not overwrite someone else's save
+    (``StaleEditFormMixin``); ``stale_edit_system_fields`` as in the form mixin."""
+
+    stale_edit_system_fields = ()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and "form" not in kwargs:
+            base = self.form
+            kwargs["form"] = type(
+                base.__name__,
+                (StaleEditFormMixin, base),
+                {"system_fields": tuple(self.stale_edit_system_fields)},
+            )
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or EDIT_TOKEN_FIELD in flatten_fieldsets(fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        first = (name, {**options, "fields": [*options["fields"], EDIT_TOKEN_FIELD]})
+        return [first, *rest]
 
 
 class SensitivePostAdminMixin:

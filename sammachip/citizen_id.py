@@ -30,7 +30,7 @@ def normalize(value):
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip().translate(THAI_DIGITS)
-    if text.endswith(".0"):
+    if text.endswith(".0") and text[:-2].isdigit():  # a float's text; not "….05.0" typed with dots
         text = text[:-2]
     return "".join(ch for ch in text if ch not in " -.\u00a0\t")
 

@@ -13,14 +13,21 @@ from sammachip import citizen_id, thaidate
 # ---- citizen IDs ------------------------------------------------------------------------------
 
 
+def validate_citizen_id(value):
+    """The model's own check (``full_clean``), on the plain number ``to_python`` returns."""
+    citizen_id.validate(value)
+
+
 class EncryptedCitizenIdField(models.TextField):
     """Reads and writes the 13-digit string; stores only a Fernet token.
 
     Serialisation (``dumpdata``) writes the token too, so a dump holds no plaintext ID. Lookups on
     this column cannot work (each token differs): look up the paired ``CitizenIdHashField``.
+    ``full_clean`` checks the number (length, checksum) whoever builds the record, not only forms.
     """
 
     description = _("เลขประจำตัวประชาชน (เข้ารหัส)")
+    default_validators = [validate_citizen_id]
 
     def from_db_value(self, value, expression, connection):
         if value in (None, ""):

@@ -1,3 +1,4 @@
+import re
 import time
 
 from auditlog.middleware import AuditlogMiddleware
@@ -86,6 +87,53 @@ class RequestBodyLimitMiddleware:
                 {"limit_mb": limit / (1024 * 1024)},
                 status=413,
             )
+            response["Cache-Control"] = "no-store"
+            return response
+        return self.get_response(request)
+
+
+# Control characters no one types: C0 except tab, line feed and carriage return (which a textarea
+# sends). PostgreSQL refuses NUL in any text value (a 500 from the first query that carries it) and
+# XML, hence xlsx, refuses the rest; a path has none of them at all.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+PATH_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def has_control_characters(request):
+    """The path, a query or form parameter (name or value) or a cookie carries a control
+    character. Uploaded files are not looked into (their names are replaced on save)."""
+    if PATH_CONTROL_CHARACTERS.search(request.path_info):
+        return True
+    parameters = [request.GET]
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        parameters.append(request.POST)
+    for query in parameters:
+        for name, values in query.lists():
+            if CONTROL_CHARACTERS.search(name) or any(
+                CONTROL_CHARACTERS.search(value) for value in values
+            ):
+                return True
+    return any(
+        CONTROL_CHARACTERS.search(name) or CONTROL_CHARACTERS.search(value)
+        for name, value in request.COOKIES.items()
+    )
+
+
+class ControlCharacterMiddleware:
+    """Refuses a request whose path, parameters or cookies carry a control character (a NUL
+    above all): the Thai 400 page, before a session, a login or a query sees the value. On
+    PostgreSQL such a value was a 500 wherever it reached the database (``/districts/%00/``,
+    a changelist filter, an autocomplete term, a login); on SQLite it was stored."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if has_control_characters(request):
+            response = render(request, "400.html", status=400)
             response["Cache-Control"] = "no-store"
             return response
         return self.get_response(request)

@@ -35,6 +35,7 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=models.Q(role__in=["", "district", "province"]),
                 name="user_role_valid",
+                violation_error_message=_("บทบาทของผู้ใช้งานไม่ถูกต้อง"),
             ),
         ]
 

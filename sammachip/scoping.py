@@ -38,6 +38,17 @@ def scope_for_user(queryset, user):
     return queryset.filter(**{f"{queryset.model.district_lookup}__in": user.district_codes})
 
 
+def related_for_user(queryset, user, *, district):
+    """A list of rows related to one district-owned record (a team's households, a session's
+    attendees) as a page may show it: only the rows ``user`` may reach *and* of the record's
+    ``district`` (a row of another district does not belong there, whoever looks). Returns the
+    rows and the number left out, so the page can say that some were."""
+    lookup = queryset.model.district_lookup
+    shown = scope_for_user(queryset, user).filter(**{lookup: district})
+    left_out = queryset.exclude(pk__in=shown.values("pk")).count()
+    return shown, left_out
+
+
 def district_code_of(obj):
     """The district code an object belongs to, read from its own columns where it can be."""
     parts = obj.district_lookup.split("__")

@@ -44,9 +44,11 @@ def client_ip(request):
 
 
 def mask_citizen_ids(text):
-    """``text`` with every run of 13 digits shown masked (``1-2345-xxxxx-xx-1``), e.g. the
-    filters an export records."""
+    """``text`` with every ID-like token (``logs.sub_citizen_ids``: 13 digits of any script, with
+    any separators) shown masked (``1-2345-xxxxx-xx-1``), and any other digit of a run of 13 or
+    more (an ID with a stray digit, a number typed next to one) as ``x``; e.g. the filters an
+    export records."""
     from sammachip import citizen_id
-    from sammachip.logs import CITIZEN_ID_RE
+    from sammachip.logs import sub_citizen_ids
 
-    return CITIZEN_ID_RE.sub(lambda match: citizen_id.mask(match.group(0)), text)
+    return sub_citizen_ids(text, citizen_id.mask, strict=True)

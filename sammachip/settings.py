@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Refuses an oversized body before anything reads it (the CSRF check reads POST).
     "sammachip.middleware.RequestBodyLimitMiddleware",
+    # Refuses NUL and other control characters in the path, parameters and cookies (Thai 400).
+    "sammachip.middleware.ControlCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -170,6 +172,9 @@ AUTHENTICATION_BACKENDS = [
     "sammachip.backends.RoleBackend",
 ]
 LOGIN_URL = "admin:login"
+# Where a login goes when its ?next= is missing or refused (another site): the admin's index,
+# wherever DJANGO_ADMIN_URL puts it (Django's default, /accounts/profile/, is a 404 here).
+LOGIN_REDIRECT_URL = "admin:index"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -235,6 +240,17 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SAMMACHIP_MAX_REQUEST_BODY = 15 * 1024 * 1024
+# An imported household list (xlsx or CSV): at most SAMMACHIP_IMPORT_MAX_ROWS rows a file (a
+# district's year is a few thousand; a province's about 46,000, to be split by district) and
+# SAMMACHIP_IMPORT_MAX_COLUMNS columns (the template has 20); an xlsx is checked before any parser
+# sees it (sammachip/spreadsheet_intake.py: zip entries, compression ratio, uncompressed size
+# derived from the row cap, far cell references). The preview lists the first
+# SAMMACHIP_IMPORT_ERRORS_SHOWN rows with problems and counts the rest.
+SAMMACHIP_IMPORT_MAX_ROWS = int(os.environ.get("SAMMACHIP_IMPORT_MAX_ROWS", "20000"))
+SAMMACHIP_IMPORT_MAX_COLUMNS = 64
+SAMMACHIP_IMPORT_ERRORS_SHOWN = 200
+SAMMACHIP_IMPORT_MAX_ZIP_ENTRIES = 100
+SAMMACHIP_IMPORT_MAX_ZIP_RATIO = 500
 
 # The client's address. Behind the documented reverse proxy (nginx appends the address it saw
 # to X-Forwarded-For) set DJANGO_TRUSTED_PROXY_HOPS=1 (one per proxy in the chain); 0, the
@@ -311,6 +327,8 @@ AXES_RESET_ON_SUCCESS = True
 # passwords actually checked do (sammachip.throttle).
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "sammachip.security.client_ip"
+# The username axes stores, never longer than a user's may be (its columns are varchar(255)).
+AXES_USERNAME_CALLABLE = "sammachip.throttle.client_username"
 AXES_LOCKOUT_CALLABLE = "sammachip.throttle.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure, counted for the per-account limit
 # axes trims a username's failure log beyond this count (newest first): never, in practice;
@@ -333,6 +351,9 @@ if min(SAMMACHIP_AUDIT_RETENTION_DAYS, SAMMACHIP_LOG_RETENTION_DAYS) < 90:
     raise ImproperlyConfigured("Audit and log retention must be at least 90 days.")
 
 # Programme and site facts shown on public pages (any province: set these by environment).
+# Citizen-ID duplicate checks against the whole province a district officer may have answered
+# per hour (programs/listings.py: what it protects and why this number).
+SAMMACHIP_ID_CHECKS_PER_HOUR = int(os.environ.get("SAMMACHIP_ID_CHECKS_PER_HOUR", "2000"))
 SAMMACHIP_PROVINCE_CODE = os.environ.get("SAMMACHIP_PROVINCE_CODE", "40")
 SAMMACHIP_SITE_NAME = os.environ.get("SAMMACHIP_SITE_NAME", "สัมมาชีพชุมชน จังหวัดขอนแก่น")
 SAMMACHIP_OFFICE_NAME = os.environ.get("SAMMACHIP_OFFICE_NAME", "สำนักงานพัฒนาชุมชนจังหวัดขอนแก่น")

@@ -24,6 +24,7 @@ from axes.helpers import get_cool_off
 from axes.models import AccessFailureLog
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,6 +72,20 @@ class LoginThrottleBackend(AxesStandaloneBackend):
             request.sammachip_account_locked = True
             raise AxesBackendPermissionDenied("too many failed logins for this account")
         return super().authenticate(request, username, password, **kwargs)
+
+
+def client_username(request, credentials=None):
+    """``AXES_USERNAME_CALLABLE``: the username axes records, as its default reads it (the
+    credentials, else the form), cut to the longest a user may have. Whatever a caller of
+    ``authenticate()`` passes, axes' varchar(255) columns never get more (the login form
+    refuses a longer one with a Thai message before this is reached)."""
+    if credentials:
+        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        username = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    if not isinstance(username, str):
+        return username
+    return username[: get_user_model()._meta.get_field("username").max_length]
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -25,6 +25,7 @@ from programs import public_stats
 from programs.models import Household, Product
 from sammachip import charts, thaidate
 from sammachip.cache import cache_public_page
+from sammachip.spreadsheet import spreadsheet_safe
 from sammachip.templatetags.numbers import percent
 from villages.models import District, Province
 
@@ -288,12 +289,6 @@ class StatsView(TemplateView):
         return context
 
 
-def _csv_text(value):
-    """Text cells that a spreadsheet would read as a formula get a leading apostrophe."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
-
-
 def _csv_percent(value):
     return "" if value is None else f"{value * 100:.1f}"
 
@@ -326,7 +321,7 @@ def stats_csv(request):
             [
                 fiscal_year,
                 row.code or "",
-                _csv_text(row.name),
+                spreadsheet_safe(str(row.name)),
                 *[str(cell) for _s, cell in row.status_cells],
                 str(row.total),
                 "" if row.trained is None else row.trained,
@@ -340,7 +335,7 @@ def stats_csv(request):
     writer.writerow([])
     writer.writerow([_("ปีงบประมาณ"), _("ผลิตภัณฑ์ OTOP"), _("จำนวน (รายการ)")])
     for label, count in [*figures.products_by_category, *figures.products_by_stars]:
-        writer.writerow([fiscal_year, _csv_text(label), count])
+        writer.writerow([fiscal_year, spreadsheet_safe(str(label)), count])
     writer.writerow([])
     writer.writerow(
         [

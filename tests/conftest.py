@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories import make_user, make_village
+from tests.programs.factories import make_household, make_occupation, make_sage, make_team
 
 
 @pytest.fixture(autouse=True)
@@ -13,6 +14,18 @@ def fresh_public_cache():
     from sammachip.cache import bump_content_version
 
     bump_content_version()
+
+
+@pytest.fixture(autouse=True)
+def fresh_counters():
+    """Counters kept in the cache (``sammachip.ratelimit``: ID checks, searches) start at zero:
+    row ids repeat between tests on SQLite, so a user's budget would carry over. Only the
+    process-local cache is cleared; a shared Redis is left alone."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
 
 
 @pytest.fixture
@@ -45,3 +58,30 @@ def two_districts(geography):
         "phon": make_village(subdistrict="401207", moo=11, name_th="บ้านพลสาธิต"),
         "muang": make_village(subdistrict="400101", moo=2, name_th="บ้านเมืองลับเฉพาะ"),
     }
+
+
+@pytest.fixture
+def programme(two_districts):
+    """The same programme records in อ.พล and อ.เมืองขอนแก่น (names mark the district)."""
+    occupation = make_occupation("ทอผ้าไหม")
+    data = {}
+    for key, village in two_districts.items():
+        sage = make_sage(village=village, first_name=f"ปราชญ์{key}", last_name="ลับ")
+        team = make_team(village=village, sage=sage, occupation=occupation)
+        household = make_household(
+            village=village, first_name=f"ครัวเรือน{key}", last_name="ลับ", trainer_team=team
+        )
+        data[key] = {"village": village, "sage": sage, "team": team, "household": household}
+    return data
+
+
+@pytest.fixture
+def phon_client(client, phon_officer):
+    client.force_login(phon_officer)
+    return client
+
+
+@pytest.fixture
+def province_client(client, province_staff):
+    client.force_login(province_staff)
+    return client

@@ -28,7 +28,11 @@ class Province(models.Model):
         verbose_name_plural = _("จังหวัด")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=_code_length("code", 2), name="province_code_len"),
+            models.CheckConstraint(
+                condition=_code_length("code", 2),
+                name="province_code_len",
+                violation_error_message=_("รหัสจังหวัดต้องมี 2 หลัก"),
+            ),
         ]
 
     def __str__(self):
@@ -52,10 +56,15 @@ class District(models.Model):
         verbose_name_plural = _("อำเภอ")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=_code_length("code", 4), name="district_code_len"),
+            models.CheckConstraint(
+                condition=_code_length("code", 4),
+                name="district_code_len",
+                violation_error_message=_("รหัสอำเภอต้องมี 4 หลัก"),
+            ),
             models.CheckConstraint(
                 condition=models.Q(code__startswith=models.F("province_id")),
                 name="district_code_in_province",
+                violation_error_message=_("รหัสอำเภอต้องขึ้นต้นด้วยรหัสจังหวัด"),
             ),
         ]
 
@@ -84,10 +93,15 @@ class Subdistrict(models.Model):
         verbose_name_plural = _("ตำบล")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=_code_length("code", 6), name="subdistrict_code_len"),
+            models.CheckConstraint(
+                condition=_code_length("code", 6),
+                name="subdistrict_code_len",
+                violation_error_message=_("รหัสตำบลต้องมี 6 หลัก"),
+            ),
             models.CheckConstraint(
                 condition=models.Q(code__startswith=models.F("district_id")),
                 name="subdistrict_code_in_district",
+                violation_error_message=_("รหัสตำบลต้องขึ้นต้นด้วยรหัสอำเภอ"),
             ),
         ]
 
@@ -137,18 +151,30 @@ class Village(models.Model):
         verbose_name_plural = _("หมู่บ้าน")
         ordering = ["code"]
         constraints = [
-            models.UniqueConstraint(fields=["subdistrict", "moo"], name="village_unique_moo"),
-            models.CheckConstraint(
-                condition=models.Q(moo__gte=1, moo__lte=99), name="village_moo_range"
+            models.UniqueConstraint(
+                fields=["subdistrict", "moo"],
+                name="village_unique_moo",
+                violation_error_message=_("หมู่บ้านหมู่ที่นี้มีอยู่แล้วในตำบลนี้"),
             ),
-            models.CheckConstraint(condition=_code_length("code", 8), name="village_code_len"),
+            models.CheckConstraint(
+                condition=models.Q(moo__gte=1, moo__lte=99),
+                name="village_moo_range",
+                violation_error_message=_("หมู่ที่ต้องอยู่ระหว่าง 1 ถึง 99"),
+            ),
+            models.CheckConstraint(
+                condition=_code_length("code", 8),
+                name="village_code_len",
+                violation_error_message=_("รหัสหมู่บ้านต้องมี 8 หลัก"),
+            ),
             models.CheckConstraint(
                 condition=models.Q(code__startswith=models.F("subdistrict_id")),
                 name="village_code_in_subdistrict",
+                violation_error_message=_("รหัสหมู่บ้านต้องขึ้นต้นด้วยรหัสตำบล"),
             ),
             models.CheckConstraint(
                 condition=models.Q(code__startswith=models.F("district_id")),
                 name="village_district_matches_code",
+                violation_error_message=_("อำเภอของหมู่บ้านต้องตรงกับรหัสหมู่บ้าน"),
             ),
         ]
 

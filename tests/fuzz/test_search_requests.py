@@ -1,12 +1,14 @@
 """The public article list with fuzzed query strings: ``?q=`` (Thai, Latin, control characters,
 NUL, very long), ``?category=``, ``?district=`` and ``?page=`` always answer 200 (or 429 when
-rate-limited, or 404 for a page past the end), never 500."""
+rate-limited, or 404 for a page past the end; 400, the Thai page, for control characters),
+never 500."""
 
 import pytest
 from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sammachip.middleware import CONTROL_CHARACTERS
 from tests.articles.factories import make_article, make_category
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +47,9 @@ def test_search_never_fails(articles, q, category, district, page):
     response = Client().get(
         "/articles/", {"q": q, "category": category, "district": district, "page": page}
     )
+    if any(CONTROL_CHARACTERS.search(value) for value in (q, category, district, page)):
+        assert response.status_code == 400  # ControlCharacterMiddleware: the Thai 400 page
+        return
     assert response.status_code in (200, 404, 429)
     if response.status_code == 404:
         assert page not in ("", "1")
@@ -53,4 +58,7 @@ def test_search_never_fails(articles, q, category, district, page):
 @given(q=query)
 def test_search_alone_answers_200(articles, q):
     response = Client().get("/articles/", {"q": q})
+    if CONTROL_CHARACTERS.search(q):
+        assert response.status_code == 400
+        return
     assert response.status_code in (200, 429)

@@ -43,9 +43,12 @@ def test_home_shows_the_programme_at_a_glance(client, portal):
     assert "ยังไม่มีข้อมูล" not in html
     assert "<dt>หมู่บ้านเป้าหมาย</dt><dd>3</dd>" in html
     assert "<dt>ปราชญ์ชุมชน</dt><dd>3</dd>" in html
-    # 20 households per village: 12 practising, 4 grouped, 2 trained, 1 target, 1 dropped.
-    assert "<dt>ครัวเรือนที่ฝึกอบรมแล้ว</dt><dd>54</dd>" in html
-    assert "88.9%" in html  # (36 + 12) / 54
+    # 20 households per village: 12 practising, 4 grouped, 2 trained, 1 target, 1 dropped. The
+    # province's "trained" total would give the six "<5" target and dropped cells away (they add
+    # up to 60 − 54 = 6, each at least 1: issue 13, item 5), so neither it nor the share
+    # practising made from it is published.
+    assert "<dt>ครัวเรือนที่ฝึกอบรมแล้ว</dt><dd>—</dd>" in html
+    assert "88.9%" not in html  # (36 + 12) / 54
 
 
 def test_home_falls_back_to_the_latest_year_with_data_and_says_so(client, geography):
@@ -136,7 +139,7 @@ def test_stats_csv_has_a_bom_and_the_same_aggregates(client, portal):
     assert rows[0][:3] == ["ปีงบประมาณ", "รหัสอำเภอ", "อำเภอ"]
     province = next(row for row in rows if len(row) > 2 and row[2] == "ทั้งจังหวัด")
     assert province[8] == "60"  # households listed
-    assert province[10] == "88.9"  # share practising, %
+    assert province[10] == ""  # share practising: not published (see the home page's test)
     assert "<5" in {cell for row in rows for cell in row}
 
 

@@ -36,7 +36,7 @@ def records(client, geography):
     for n, age in enumerate(AGES):
         post_login(client, "province", WRONG, REMOTE_ADDR=f"10.0.0.{n + 1}")
         post_login(client, "province", TEST_PASSWORD)
-        client.get("/admin/programs/household/export/", {"_format": "csv"})
+        client.post("/admin/programs/household/export/", {"_format": "csv"})
         AuditEntry.objects.log_create(staff, action=AuditEntry.Action.UPDATE, changes={"x": [1, 2]})
         when = timezone.now() - datetime.timedelta(days=age, hours=1)
         for model, field in KINDS:
