@@ -25,6 +25,7 @@ from articles.models import (
     ArticleRevision,
     Category,
 )
+from sammachip.admin_tools import ReadOnlyAdminMixin
 from sammachip.scoping import DistrictScopedAdminMixin, user_can_access
 
 
@@ -372,7 +373,7 @@ def line_diff(old, new):
 
 
 @admin.register(ArticleRevision)
-class ArticleRevisionAdmin(DistrictScopedAdminMixin, admin.ModelAdmin):
+class ArticleRevisionAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.ModelAdmin):
     """Read-only history: each revision with what it changed from the one before."""
 
     list_display = ["article", "status", "created_by", "created_at_be"]
@@ -381,15 +382,6 @@ class ArticleRevisionAdmin(DistrictScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["article__title"]
     fields = ["article", "status", "created_by", "created_at_be", "comment", "changes"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("เมื่อ"), ordering="created_at")
     def created_at_be(self, obj):

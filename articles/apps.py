@@ -1,4 +1,14 @@
 from django.apps import AppConfig
+from django.db.models import Min
+
+
+def next_scheduled_article(now):
+    """When the next article scheduled after ``now`` goes live (one indexed query), or None."""
+    from articles.models import Article
+
+    return Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now).aggregate(
+        next=Min("published_at")
+    )["next"]
 
 
 class ArticlesConfig(AppConfig):
@@ -6,7 +16,16 @@ class ArticlesConfig(AppConfig):
     verbose_name = "บทความเทคนิค"
 
     def ready(self):
-        # The search index follows every change of an article through the one hook.
-        from articles import search, services
+        from articles import services
+        from articles.models import Article, Category
+        from articles.search.index import on_article_changed
+        from sammachip import cache
 
-        services.article_changed.connect(search.on_article_changed, dispatch_uid="article-search")
+        # The public page cache follows every article change (workflow step, edit, import, direct
+        # save) and every scheduled publication.
+        cache.watch(Article, Category)
+        cache.watch_signal(services.article_changed, "article_changed")
+        cache.watch_schedule(next_scheduled_article)
+
+        # The search index follows every change of an article through the one hook.
+        services.article_changed.connect(on_article_changed, dispatch_uid="article-search")

@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 
 from pythainlp.util import normalize
 
+from sammachip import thaidate
+
 LOCAL_TIME = ZoneInfo("Asia/Bangkok")
 FOOTER_START = "เว็บไซต์สัมมาชีพชุมชนจังหวัด"
 IMAGE_LIST_LABEL = "รูปประกอบ"
@@ -92,10 +94,10 @@ def parse_date(value):
     if not match:
         raise LegacyFormatError(f"อ่านวันที่ “{value}” ไม่ได้ (ต้องเป็น ปปปป-ดด-วว-ชช:นน:วว)")
     year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
-    if year > 2400:
-        year -= 543
     try:
-        return datetime.datetime(year, month, day, hour, minute, second, tzinfo=LOCAL_TIME)
+        return datetime.datetime(
+            thaidate.ce_year(year), month, day, hour, minute, second, tzinfo=LOCAL_TIME
+        )
     except ValueError as error:
         raise LegacyFormatError(f"วันที่ “{value}” ไม่มีอยู่จริง") from error
 
@@ -223,5 +225,5 @@ def parse_address(address):
             setattr(parts, name, match.group(1))
     moo = MOO.search(address)
     if moo:
-        parts.moo = int(moo.group(1).translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")))
+        parts.moo = int(thaidate.arabic_digits(moo.group(1)))
     return parts

@@ -363,7 +363,7 @@ class ArticleRevision(models.Model):
 
 def image_upload_to(instance, filename):
     # Never the uploader's name: it may carry a person's name or a place.
-    from articles.images import random_name
+    from sammachip.images import random_name
 
     return random_name("articles/original", filename)
 

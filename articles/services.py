@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from articles import images as image_files
 from articles.models import REVISED_FIELDS, Article, ArticleImage, ArticleRevision, Category
+from sammachip.images import clean_original, delete_names
 
 PUBLISH_PERMISSION = "articles.publish_article"
 
@@ -340,7 +341,7 @@ def _image_store(image):
     if not is_new_file:
         image.save()
         return image
-    original = image_files.clean_original(image.image.file)
+    original = clean_original(image.image.file)
     old = ArticleImage.objects.filter(pk=image.pk).first() if image.pk else None
     written = []
     try:
@@ -352,7 +353,7 @@ def _image_store(image):
         image.save()
     except BaseException:
         # Nothing half-written: the row is rolled back, so the files written for it go too.
-        image_files.delete_names(written)
+        delete_names(written)
         raise
     if old is not None:
         # The replaced files go only once the new ones are committed.
@@ -362,8 +363,9 @@ def _image_store(image):
 
 @transaction.atomic
 def article_image_save(*, image, user=None):
-    """Save an ArticleImage (the file has passed ``images.check_upload``), directly or, on a
-    published article edited by someone who may not publish, as part of its pending revision."""
+    """Save an ArticleImage (the file has passed ``sammachip.images.check_upload``), directly
+    or, on a published article edited by someone who may not publish, as part of its pending
+    revision."""
     revision = _image_review(image.article, user)
     if revision is None:
         image.state = ArticleImage.State.LIVE

@@ -10,7 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+from sammachip.thaidate import THAI_DIGITS
+
 NUMBERED = re.compile(r"^\s*([0-9๐-๙]{1,3})\s*[.)](?:\s+(.*))?$")
 BULLET = re.compile(r"^\s*[-•*·]\s+(.*)$")
 

@@ -18,9 +18,17 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from articles import search
 from articles.models import Article, Category
+from articles.search.query import (
+    MAX_QUERY_CHARS,
+    RankedPaginator,
+    articles_in_order,
+    parse_query,
+    ranked_ids,
+)
+from articles.search.snippets import highlight, snippet
 from sammachip.cache import cache_public_page, cached_for_content
+from sammachip.ratelimit import client_allowed
 from sammachip.scoping import user_can_access
 from villages.models import District
 
@@ -33,13 +41,16 @@ LIST_TEMPLATE = "articles/article_list.html"
 
 
 def limit_searches(view):
-    """A Thai 429 page (``Retry-After: 60``) once a client has searched more than its limit
-    (``articles.search.search_allowed``); other requests pass untouched."""
+    """A Thai 429 page (``Retry-After: 60``) once a client has searched more than
+    ``SAMMACHIP_SEARCH_RATE_LIMIT`` times this minute (``sammachip.ratelimit.client_allowed``);
+    other requests pass untouched."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        query = request.search_query = search.parse_query(request.GET.get("q", ""))
-        if query and not search.search_allowed(request):
+        query = request.search_query = parse_query(request.GET.get("q", ""))
+        if query and not client_allowed(
+            request, "search", limit=settings.SAMMACHIP_SEARCH_RATE_LIMIT, window=60
+        ):
             response = render(
                 request, LIST_TEMPLATE, {"rate_limited": True, "query": query}, status=429
             )
@@ -55,9 +66,7 @@ def filter_menus():
     once per public content version (``sammachip.cache.cached_for_content``)."""
     return {
         "categories": list(Category.objects.all()),
-        "districts": list(
-            District.objects.filter(province_id=settings.SAMMACHIP_PROVINCE_CODE).order_by("code")
-        ),
+        "districts": list(District.objects.in_province().order_by("code")),
     }
 
 
@@ -73,7 +82,7 @@ class ArticleListView(ListView):
     def get(self, request, *args, **kwargs):
         self.query = getattr(request, "search_query", None)  # parsed by limit_searches
         if self.query is None:
-            self.query = search.parse_query(request.GET.get("q", ""))
+            self.query = parse_query(request.GET.get("q", ""))
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -85,7 +94,7 @@ class ArticleListView(ListView):
         self.category = next((c for c in self.categories if c.slug == slug), None)
         self.district = next((d for d in self.districts if d.code == code), None)
         if self.query:  # the index answers: ranked article ids
-            return search.ranked_ids(self.query, category=self.category, district=self.district)
+            return ranked_ids(self.query, category=self.category, district=self.district)
         articles = Article.objects.published().for_listing()
         if self.category is not None:
             articles = articles.filter(category=self.category)
@@ -95,13 +104,13 @@ class ArticleListView(ListView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         if self.query:  # counts in the same query as the page
-            return search.RankedPaginator(queryset, per_page, **kwargs)
+            return RankedPaginator(queryset, per_page, **kwargs)
         return super().get_paginator(queryset, per_page, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
         if self.query:  # a page of ranked ids → its articles
-            page.object_list = object_list = search.articles_in_order(
+            page.object_list = object_list = articles_in_order(
                 object_list, categories=self.categories, districts=self.districts
             )
         return paginator, page, object_list, is_paginated
@@ -117,8 +126,8 @@ class ArticleListView(ListView):
             query["district"] = self.district.code
         if self.query:  # highlighted title and snippet, built from the normalised text
             for article in context["object_list"]:
-                article.search_title = search.highlight(article.title, self.query)
-                article.search_snippet = search.snippet(article, self.query)
+                article.search_title = highlight(article.title, self.query)
+                article.search_snippet = snippet(article, self.query)
         context.update(
             categories=self.categories,
             districts=self.districts,
@@ -126,7 +135,7 @@ class ArticleListView(ListView):
             district=self.district,
             filter_query=query,
             query=self.query,
-            max_query_length=search.MAX_QUERY_CHARS,
+            max_query_length=MAX_QUERY_CHARS,
         )
         return context
 

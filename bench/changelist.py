@@ -301,7 +301,7 @@ def changelist_pages(user):
 
     from programs.models import Household, Occupation
     from sammachip import thaidate
-    from sammachip.admin_tools import id_search_token
+    from sammachip.citizen_id.search import id_search_token
     from villages.models import Subdistrict
 
     base = "/admin/programs/household/"

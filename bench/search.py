@@ -221,18 +221,19 @@ def search_page(text):
     """What the list view does for ``?q=text``: parse, the first page of ranked ids with the
     count, their articles (category and district from the menus the view has read), highlighted
     titles and snippets (no template rendering)."""
-    from articles import search
+    from articles.search.query import RankedPaginator, articles_in_order, parse_query, ranked_ids
+    from articles.search.snippets import highlight, snippet
     from articles.views import filter_menus
     from sammachip.cache import cached_for_content
 
-    query = search.parse_query(text)
-    page = search.RankedPaginator(search.ranked_ids(query), 12).page(1)
+    query = parse_query(text)
+    page = RankedPaginator(ranked_ids(query), 12).page(1)
     count = page.paginator.count
     menus = cached_for_content("article-filter-menus", filter_menus)  # as the view reads them
-    articles = search.articles_in_order(page.object_list, **menus)
+    articles = articles_in_order(page.object_list, **menus)
     for article in articles:
-        search.highlight(article.title, query)
-        search.snippet(article, query)
+        highlight(article.title, query)
+        snippet(article, query)
     return count, articles
 
 
@@ -261,9 +262,9 @@ def explain(text):
     """The plan of the production query (the first page of ranked ids), run."""
     from django.db import connection
 
-    from articles import search
+    from articles.search.query import counted, parse_query, ranked_ids
 
-    queryset = search.counted(search.ranked_ids(search.parse_query(text)))[:12]
+    queryset = counted(ranked_ids(parse_query(text)))[:12]
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -276,19 +277,20 @@ def explain(text):
 def tone_check(text, other):
     """Of the articles ``text`` finds, how many contain ``other`` and never ``text`` itself
     (tone-mark confusion: must be 0); and the same count for LIKE."""
-    from articles import search
     from articles.models import SECTION_FIELDS
+    from articles.search.query import articles_in_order, parse_query, ranked_ids
+    from articles.search.text import normalise
 
     def confused(articles):
         count = 0
         for article in articles:
             value = " ".join(getattr(article, name) for name in ("title", *SECTION_FIELDS))
-            value = search.normalise(value)
+            value = normalise(value)
             count += other in value and text not in value
         return count
 
-    ids = list(search.ranked_ids(search.parse_query(text)))
-    found = search.articles_in_order(ids)
+    ids = list(ranked_ids(parse_query(text)))
+    found = articles_in_order(ids)
     return {"ours": confused(found), "like": confused(like_queryset(text))}
 
 

@@ -6,8 +6,26 @@ class ProgramsConfig(AppConfig):
     verbose_name = "งานสัมมาชีพชุมชน"
 
     def ready(self):
-        from programs.models import Household, Product, Sage, TrainerTeam
-        from sammachip import audit
+        from programs.models import (
+            Household,
+            Occupation,
+            OccupationGroup,
+            Product,
+            Sage,
+            TrainerTeam,
+        )
+        from sammachip import audit, cache
+
+        # What the public pages (figures, sages, products) read of the programme.
+        cache.watch(
+            Household,
+            Sage,
+            TrainerTeam,
+            OccupationGroup,
+            Product,
+            Occupation,
+            m2m=[Sage.expertise.through],
+        )
 
         derived = ["district"]  # kept equal to the village's: logging it would only repeat
         audit.register(

@@ -22,12 +22,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sammachip import citizen_id
-from sammachip.fields import (
-    CitizenIdHashField,
-    EncryptedCitizenIdField,
-    ThaiDateField,
-    plausible_date,
-)
+from sammachip.citizen_id.fields import CitizenIdHashField, EncryptedCitizenIdField
+from sammachip.fields import ThaiDateField, plausible_date
 from sammachip.scoping import DistrictScopedQuerySet
 from sammachip.validators import validate_thai_phone
 from villages.models import District, Village

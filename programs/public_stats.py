@@ -54,7 +54,6 @@ from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
@@ -386,17 +385,13 @@ class ProgrammeFigures:
         return next((row for row in self.districts if row.code == code), None)
 
 
-def province_districts():
-    return District.objects.filter(province_id=settings.SAMMACHIP_PROVINCE_CODE)
-
-
 def fiscal_years():
     """Fiscal years (BE) with households in the configured province, newest first (one query,
     once per public content version)."""
 
     def compute():
         return list(
-            Household.objects.filter(district__province_id=settings.SAMMACHIP_PROVINCE_CODE)
+            Household.objects.in_districts(District.objects.in_province())
             .values_list("fiscal_year", flat=True)
             .distinct()
             .order_by("-fiscal_year")
@@ -440,7 +435,7 @@ def programme_figures(*, fiscal_year):
 def compute_programme_figures(*, fiscal_year):
     """``programme_figures`` from the database: a fixed number of queries (eight) whatever the
     data size."""
-    districts = province_districts()
+    districts = District.objects.in_province()
     households = Household.objects.filter(fiscal_year=fiscal_year, district__in=districts)
     kpis = services.district_kpis(fiscal_year=fiscal_year, districts=districts)
     counts = {}

@@ -3,259 +3,51 @@
 The admin import (django-import-export, dry-run preview then confirm), the admin export, the
 ``export_households`` command and the import template all take their columns from here. Exports
 are written by ``programs.spreadsheets`` straight from ``values()`` rows using each column's
-``attribute`` path and widget, so no per-row queries and no model instances are made.
+``attribute`` path and widget, so no per-row queries and no model instances are made. How each
+cell is read and written is ``programs.widgets``.
 """
 
 import logging
-import re
-import unicodedata
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
-from import_export import fields, resources, results, widgets
+from import_export import fields, resources, results
 
 from programs import listings
-from programs.models import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, Household, Occupation
-from sammachip import audit, citizen_id, thaidate
+from programs.models import Household
+from programs.widgets import (
+    BEDateWidget,
+    CitizenIdWidget,
+    FiscalYearWidget,
+    IncomeWidget,
+    OccupationWidget,
+    PhoneWidget,
+    SageNameWidget,
+    StatusWidget,
+    TextWidget,
+    VillageWidget,
+    WholeNumberWidget,
+)
+from sammachip import audit, citizen_id
 from sammachip.cache import bump_content_version
-from sammachip.fields import parse_thai_date
-from sammachip.scoping import user_can_access
 from sammachip.spreadsheet import spreadsheet_unescaped
 from sammachip.spreadsheet_intake import SpreadsheetRefused, import_limits, too_many_rows
-from sammachip.validators import normalize_phone, validate_thai_phone
-from villages.models import Village
 
-MASKED_RE = re.compile(r"^\d-\d{4}-x{5}-x{2}-\d$", re.IGNORECASE)
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 logger = logging.getLogger(__name__)
-INCOME_LIMIT = Decimal("100000000")  # Household.income_* hold 10 digits, 2 of them decimals
 
 # Import side of CSV formula escaping: ``'=x`` (written by our export) becomes ``=x``.
 unescape_formula = spreadsheet_unescaped
 
 
-class TextWidget(widgets.CharWidget):
-    """Text cells: trimmed, NFC, formula escape undone; control characters refused."""
-
-    def __init__(self, *, required=False, label="", **kwargs):
-        self.required = required
-        self.label = label
-        super().__init__(**kwargs)
-
-    def clean(self, value, row=None, **kwargs):
-        if value is None:
-            value = ""
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        text = unicodedata.normalize("NFC", unescape_formula(str(value))).strip()
-        if CONTROL_RE.search(text):
-            raise ValueError(_("มีอักขระควบคุมที่มองไม่เห็นปนอยู่ กรุณาพิมพ์ข้อความใหม่"))
-        if self.required and not text:
-            raise ValueError(_("ต้องกรอก%(label)s") % {"label": self.label})
-        return text
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
-
-
-class WholeNumberWidget(widgets.IntegerWidget):
-    """Integers written as numbers (the library's render formats them as localised text)."""
-
-    def render(self, value, obj=None, **kwargs):
-        return value
-
-
-class FiscalYearWidget(widgets.IntegerWidget):
-    def clean(self, value, row=None, **kwargs):
-        text = str(unescape_formula(value) if value is not None else "").strip()
-        text = text.translate(citizen_id.THAI_DIGITS).removesuffix(".0")
-        if not text:
-            raise ValueError(_("ต้องกรอกปีงบประมาณ (พ.ศ.)"))
-        if not text.isdigit():
-            raise ValueError(_("ปีงบประมาณต้องเป็นตัวเลข พ.ศ. เช่น 2568"))
-        year = int(text)
-        if 1900 < year < 2400:
-            raise ValueError(
-                _("ปีงบประมาณต้องเป็น พ.ศ.: %(ce)d น่าจะเป็น พ.ศ. %(be)d")
-                % {"ce": year, "be": year + thaidate.BE_OFFSET}
-            )
-        if not FISCAL_YEAR_MIN <= year <= FISCAL_YEAR_MAX:
-            raise ValueError(_("ปีงบประมาณ %(year)d ไม่อยู่ในช่วงที่ใช้ได้") % {"year": year})
-        return year
-
-    def render(self, value, obj=None, **kwargs):
-        return value
-
-
-class CitizenIdWidget(widgets.Widget):
-    """13 digits however typed (number, dashes, spaces, Thai digits). A masked value
-    (``1-2345-xxxxx-xx-1``, as in an exported list) means "unchanged"."""
-
-    def __init__(self, *, full=False):
-        self.full = full
-        super().__init__()
-
-    def clean(self, value, row=None, **kwargs):
-        value = unescape_formula(value)
-        if value is None or str(value).strip() == "":
-            raise ValueError(_("ต้องกรอกเลขประจำตัวประชาชน 13 หลัก"))
-        try:
-            return citizen_id.validate(value)
-        except ValidationError as error:
-            raise ValueError(error.messages[0]) from error
-
-    def render(self, value, obj=None, **kwargs):
-        if not value:
-            return ""
-        return citizen_id.normalize(value) if self.full else citizen_id.mask(value)
-
-
 class CitizenIdField(fields.Field):
     def save(self, instance, row, is_m2m=False, **kwargs):
         value = row.get(self.column_name)
-        if isinstance(value, str) and MASKED_RE.match(value.strip()):
+        if citizen_id.is_masked(value):
             if instance.pk:
                 return  # the exported, masked number: keep what is stored
             raise ValueError(_("รายการใหม่ต้องกรอกเลขประจำตัวประชาชนเต็ม 13 หลัก"))
         super().save(instance, row, is_m2m, **kwargs)
-
-
-class VillageWidget(widgets.ForeignKeyWidget):
-    """A village by its 8-digit DOPA code, only among the importer's districts."""
-
-    def __init__(self, user=None):
-        self.user = user
-        self._cache = {}
-        super().__init__(Village, field="code")
-
-    def clean(self, value, row=None, **kwargs):
-        code = str(unescape_formula(value) or "").strip().translate(citizen_id.THAI_DIGITS)
-        code = code.removesuffix(".0")
-        if not code:
-            raise ValueError(_("ต้องกรอกรหัสหมู่บ้าน 8 หลัก"))
-        if code not in self._cache:
-            # One query per distinct village in the file, scope decided by the same rule.
-            village = Village.objects.filter(code=code).first()
-            allowed = village is not None and (
-                self.user is None or user_can_access(self.user, village)
-            )
-            self._cache[code] = (village, allowed)
-        village, allowed = self._cache[code]
-        if village is None:
-            raise ValueError(_("ไม่พบหมู่บ้านรหัส %(code)s ในระบบ") % {"code": code})
-        if not allowed:
-            raise ValueError(_("หมู่บ้านรหัส %(code)s อยู่นอกอำเภอที่ท่านรับผิดชอบ") % {"code": code})
-        return village
-
-    def render(self, value, obj=None, **kwargs):
-        return value.code if value else ""
-
-
-class OccupationWidget(widgets.ForeignKeyWidget):
-    def __init__(self):
-        self._by_name = None
-        super().__init__(Occupation, field="name")
-
-    def clean(self, value, row=None, **kwargs):
-        name = str(unescape_formula(value) or "").strip()
-        if not name:
-            return None
-        if self._by_name is None:
-            self._by_name = {o.name: o for o in Occupation.objects.all()}
-        try:
-            return self._by_name[name]
-        except KeyError:
-            raise ValueError(
-                _("ไม่พบอาชีพ “%(name)s” ในรายการอาชีพ (ดูแผ่นงาน “คำอธิบาย”)") % {"name": name}
-            ) from None
-
-    def render(self, value, obj=None, **kwargs):
-        return value.name if value else ""
-
-
-class StatusWidget(widgets.Widget):
-    """Status by its Thai label (or its code)."""
-
-    by_label = {str(label): value for value, label in Household.Status.choices}
-
-    def clean(self, value, row=None, **kwargs):
-        text = str(unescape_formula(value) or "").strip()
-        if not text:
-            return Household.Status.TARGET
-        if text in Household.Status.values:
-            return text
-        if text in self.by_label:
-            return self.by_label[text]
-        choices = ", ".join(self.by_label)
-        raise ValueError(_("สถานะ “%(s)s” ไม่ถูกต้อง ใช้ได้: %(c)s") % {"s": text, "c": choices})
-
-    def render(self, value, obj=None, **kwargs):
-        return str(Household.Status(value).label) if value else ""
-
-
-class IncomeWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        value = unescape_formula(value)
-        if value is None or str(value).strip() == "":
-            return None
-        text = str(value).translate(citizen_id.THAI_DIGITS).replace(",", "").strip()
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(_("รายได้ต้องเป็นตัวเลข (บาทต่อเดือน)")) from None
-        if not amount.is_finite():  # "NaN", "Infinity" and "INF" are Decimals too
-            raise ValueError(_("รายได้ต้องเป็นตัวเลข (บาทต่อเดือน)"))
-        if amount < 0:
-            raise ValueError(_("รายได้ต้องไม่ติดลบ"))
-        if amount >= INCOME_LIMIT:
-            raise ValueError(_("รายได้สูงเกินจริง (ไม่เกิน 99,999,999 บาทต่อเดือน)"))
-        return amount.quantize(Decimal("0.01"))
-
-    def render(self, value, obj=None, **kwargs):
-        return None if value is None else float(value)
-
-
-class PhoneWidget(TextWidget):
-    def clean(self, value, row=None, **kwargs):
-        text = super().clean(value, row, **kwargs)
-        if not text:
-            return ""
-        digits = normalize_phone(text)
-        if len(digits) == 9 and digits[0] in "689":  # Excel dropped the leading 0
-            digits = "0" + digits
-        try:
-            validate_thai_phone(digits)
-        except ValidationError as error:
-            raise ValueError(error.messages[0]) from error
-        return digits
-
-
-class BEDateWidget(widgets.Widget):
-    """Dates shown in the Buddhist Era; read as Excel dates or text in BE or CE."""
-
-    def clean(self, value, row=None, **kwargs):
-        import datetime
-
-        if value in (None, ""):
-            return None
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
-        parsed = parse_thai_date(value)
-        if parsed is None:
-            raise ValueError(_("วันที่ไม่ถูกต้อง ใช้รูปแบบ วัน/เดือน/ปี เช่น 21/06/2567"))
-        return parsed
-
-    def render(self, value, obj=None, **kwargs):
-        return thaidate.format_thai_date(value) if value else ""
-
-
-class SageNameWidget(widgets.Widget):
-    def render(self, value, obj=None, **kwargs):
-        return str(value) if value else ""
 
 
 class ImportProblem(results.Error):
@@ -474,7 +266,7 @@ class HouseholdResource(resources.ModelResource):
                 year = FiscalYearWidget().clean(year_cell)
             except ValueError:
                 continue
-            if isinstance(number_cell, str) and MASKED_RE.match(number_cell.strip()):
+            if citizen_id.is_masked(number_cell):
                 if existing is None:
                     continue
                 number_hash = existing.citizen_id_hash
@@ -560,7 +352,7 @@ class HouseholdResource(resources.ModelResource):
         sees rows already saved), the ID and the year compared as their fields read them."""
         number_cell = row.get(self.fields["citizen_id"].column_name)
         year_cell = row.get(self.fields["fiscal_year"].column_name)
-        if isinstance(number_cell, str) and MASKED_RE.match(number_cell.strip()):
+        if citizen_id.is_masked(number_cell):
             return
         if not citizen_id.is_valid(number_cell or ""):
             return  # the field itself reports it

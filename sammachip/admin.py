@@ -5,6 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from sammachip.admin_tools import ReadOnlyAdminMixin
 from sammachip.forms import TemporaryPasswordForm
 from sammachip.models import AuditEntry, User
 from sammachip.scoping import DistrictScopedAdminMixin
@@ -113,7 +114,9 @@ admin.site.unregister(AuditEntry)
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(DistrictScopedAdminMixin, admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.ModelAdmin):
+    """Audit rows are evidence: nobody adds, edits or deletes them here."""
+
     list_display = ["when", "actor", "action", "content_type", "object_repr", "changed_fields"]
     list_select_related = ["actor", "content_type"]
     list_filter = ["action", "district", "content_type"]
@@ -161,13 +164,3 @@ class AuditEntryAdmin(DistrictScopedAdminMixin, admin.ModelAdmin):
             _("ค่าใหม่"),
             rows,
         )
-
-    # Audit rows are evidence: nobody adds, edits or deletes them here.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,7 +1,6 @@
-"""Admin building blocks shared by the apps: citizen-ID handling, audit history, and a
-paginator for tables of millions of rows."""
-
-import re
+"""Admin building blocks shared by the apps: citizen-ID handling (the ID rules themselves are
+``sammachip.citizen_id``'s) and audit history. The paginator for tables of millions of rows is
+``sammachip.paginator``'s (importable from here too)."""
 
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django import forms
@@ -10,8 +9,7 @@ from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db import connections, models
+from django.db import models
 from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
@@ -21,54 +19,12 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.crypto import salted_hmac
 from django.utils.decorators import method_decorator
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from sammachip import audit, citizen_id
+from sammachip.citizen_id.search import id_search_token, search_hash
 from sammachip.security import client_ip
-
-# A citizen ID searched for travels on as "<masked> #<keyed hash>" (the hash written with the
-# letters a-p, so no run of digits), never as the number: not in the address bar, the browser's
-# history, the links of the result page, nor the filters an export records.
-ID_SEARCH_TOKEN_RE = re.compile(r"#([a-p]{64})\s*$")
-
-
-def id_search_token(number):
-    letters = "".join(chr(ord("a") + int(ch, 16)) for ch in citizen_id.keyed_hash(number))
-    return f"{citizen_id.mask(number)} #{letters}"
-
-
-def id_search_hash(search_term):
-    """The keyed hash carried by an ``id_search_token``, or ``None``."""
-    match = ID_SEARCH_TOKEN_RE.search(search_term or "")
-    if not match:
-        return None
-    return "".join(f"{ord(ch) - ord('a'):x}" for ch in match.group(1))
-
-
-class CitizenIdFormMixin(forms.ModelForm):
-    """On an existing record the ID box starts empty (the full number is never sent to the
-    browser); left empty it keeps the stored number."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields.get("citizen_id")
-        if field is None or not self.instance.pk or not self.instance.citizen_id:
-            return
-        self.initial["citizen_id"] = ""
-        field.required = False
-        field.widget.attrs["placeholder"] = self.instance.citizen_id_masked
-        field.help_text = _("เลขเดิม %(masked)s — เว้นว่างไว้หากไม่เปลี่ยน") % {
-            "masked": self.instance.citizen_id_masked
-        }
-
-    def clean_citizen_id(self):
-        value = self.cleaned_data.get("citizen_id")
-        if not value and self.instance.pk:
-            return self.instance.citizen_id
-        return value
-
 
 # ---- concurrent edits -------------------------------------------------------------------------
 
@@ -196,17 +152,14 @@ class CitizenIdAdminMixin(SensitivePostAdminMixin):
         return obj.citizen_id_masked
 
     def get_search_results(self, request, queryset, search_term):
-        hashed = id_search_hash(search_term)
+        hashed = search_hash(search_term)
         if hashed:
             return queryset.filter(citizen_id_hash=hashed), False
-        number = citizen_id.normalize(search_term)
-        if len(number) == 13 and number.isdigit():
-            return queryset.filter(citizen_id_hash=citizen_id.keyed_hash(number)), False
         return super().get_search_results(request, queryset, search_term)
 
     def changelist_view(self, request, extra_context=None):
-        number = citizen_id.normalize(request.GET.get(SEARCH_VAR, ""))
-        if request.method == "GET" and len(number) == 13 and number.isdigit():
+        number = citizen_id.searched_number(request.GET.get(SEARCH_VAR, ""))
+        if request.method == "GET" and number:
             params = request.GET.copy()
             params[SEARCH_VAR] = id_search_token(number)
             return redirect(f"{request.path}?{params.urlencode()}")
@@ -284,101 +237,15 @@ class AuditedAdminMixin(AuditlogHistoryAdminMixin):
         return super().auditlog_history_view(request, object_id, extra_context)
 
 
-class LargeTablePaginator(Paginator):
-    """A changelist paginator for tables of millions of rows (the households of a country).
+class ReadOnlyAdminMixin:
+    """Records that are evidence (the audit log, the export log, article revisions): listed and
+    shown, never added, changed or deleted from the admin. Mix in before ``admin.ModelAdmin``."""
 
-    * The count: an unfiltered list on PostgreSQL is not counted (``COUNT(*)`` reads the whole
-      table or an index of it) but estimated as the planner does — rows per page at the last
-      ANALYZE (``pg_class.reltuples / relpages``) × the table's pages now; ``count_is_estimate``
-      is then true and the list says ประมาณ. A filtered or searched list, a table under
-      ``estimate_from`` rows, a table never analysed, and other databases are counted exactly.
-    * A page past the first ``deep_from`` rows: its keys are picked by a narrow subquery (the
-      ordering columns and the key only, an index-only scan where an index covers them) and
-      only its own rows are read, instead of ``OFFSET`` over whole rows. A page nearer the end
-      than the start is picked walking back from the end (the reversed ordering), so the last
-      page costs what the first does; with an estimated count such a page is its place counted
-      from the end (the last page shows the real last rows; pages in the middle may overlap or
-      skip as many rows as the estimate is off).
-    * With ``count_cap`` (a searched list), matches are counted up to the cap; past it the list
-      says "more than" the cap and pages reach that far (``count_is_capped``).
-    """
+    def has_add_permission(self, request, obj=None):
+        return False
 
-    estimate_from = 100_000
-    deep_from = 1_000
-    count_is_estimate = False
-    # Set by the admin for a searched list: count at most this many matches (a two-letter
-    # prefix can match a sixth of 1.5 million rows: ~0.5 s to count them exactly, for a
-    # number nobody pages through); more are reported as "more than" this.
-    count_cap = None
-    count_is_capped = False
+    def has_change_permission(self, request, obj=None):
+        return False
 
-    @cached_property
-    def count(self):
-        estimate = self.estimated_count()
-        if estimate is not None and estimate >= self.estimate_from:
-            self.count_is_estimate = True
-            return estimate
-        if self.count_cap and isinstance(self.object_list, QuerySet):
-            found = self.object_list[: self.count_cap + 1].count()
-            if found > self.count_cap:
-                self.count_is_capped = True
-                return self.count_cap
-            return found
-        return super().count
-
-    def estimated_count(self):
-        """The planner's estimate of an unfiltered queryset's rows, or ``None``."""
-        queryset = self.object_list
-        if not isinstance(queryset, QuerySet):
-            return None
-        query = queryset.query
-        if (
-            query.where
-            or query.distinct
-            or query.combinator
-            or query.is_sliced
-            or query.group_by is not None
-        ):
-            return None
-        connection = connections[queryset.db]
-        if connection.vendor != "postgresql":
-            return None
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT reltuples, relpages, "
-                "pg_relation_size(oid) / current_setting('block_size')::int "
-                "FROM pg_class WHERE oid = to_regclass(%s)",
-                [connection.ops.quote_name(queryset.model._meta.db_table)],
-            )
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        reltuples, relpages, pages = row
-        if reltuples < 0 or relpages <= 0:  # never vacuumed or analysed
-            return None
-        return round(reltuples / relpages * pages)
-
-    def page(self, number):
-        queryset = self.object_list
-        if (
-            not isinstance(queryset, QuerySet)
-            or not queryset.ordered
-            or queryset.query.distinct
-            or queryset.query.group_by is not None
-        ):
-            return super().page(number)
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        if bottom < self.deep_from:
-            return self._get_page(queryset[bottom:top], number, self)
-        keys = queryset.values("pk")
-        if self.count - top < bottom and not self.count_is_capped:  # the true end is unknown
-            keys = keys.reverse()[max(self.count - top, 0) : max(self.count - bottom, 0)]
-        else:
-            keys = keys[bottom:top]
-        if not connections[queryset.db].features.allow_sliced_subqueries_with_in:
-            keys = [row["pk"] for row in keys]
-        return self._get_page(queryset.filter(pk__in=keys), number, self)
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -8,10 +8,8 @@ class SammachipConfig(AppConfig):
     verbose_name = "ผู้ใช้และระบบ"
 
     def ready(self):
-        from sammachip import cache
-
-        cache.connect_signals()  # the public page cache follows every content change
-
+        # The public page cache follows every content change: each app watches its own models
+        # (``sammachip.cache.watch`` in its ``ready()``).
         from django.contrib.auth.signals import user_logged_in
 
         from sammachip.middleware import start_idle_clock

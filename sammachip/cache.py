@@ -8,21 +8,21 @@ carrying flash messages, nor is a response stored that sets a cookie, uses a CSR
 nonce, shows messages, is not a 200 or says ``Cache-Control: private/no-cache/no-store``.
 
 Invalidation is one integer: ``VERSION_KEY``. Any change to what the public pages show bumps it
-(``bump_content_version``), so every page key changes at once and old entries simply expire:
-
-* articles: the ``articles.services.article_changed`` signal (every workflow step, edit, import),
-  and post_save/post_delete of Article (direct saves) and Category;
-* programme data: post_save/post_delete of Household, Sage (and its expertise), TrainerTeam,
-  OccupationGroup, Product, Occupation and Village.
+(``bump_content_version``), so every page key changes at once and old entries simply expire. Each
+app says in its ``AppConfig.ready()`` what the public pages read of it (this module names no app):
+``watch(*models, m2m=...)`` (post_save/post_delete, m2m_changed), ``watch_signal(signal)`` (e.g.
+``articles.services.article_changed``: every workflow step, edit, import) and
+``watch_schedule(next_after)`` (content that goes live by the clock).
 
 A model signal bumps at once *and* again when the transaction commits, so a page rendered from the
 old data while the transaction was open is never served afterwards. ``bulk_create`` and
 ``QuerySet.update`` send no signals: code that uses them calls ``bump_content_version()`` itself
 (or the pages catch up within ``PAGE_TIMEOUT``).
 
-Scheduled articles (``published_at`` in the future, no cron) go live by the clock alone, with no
-signal; so a page is never cached beyond the next scheduled ``published_at``
-(``next_publication``: one indexed query per content version, kept with ``cached_for_content``).
+Scheduled content (articles with ``published_at`` in the future, no cron) goes live by the clock
+alone, with no signal; so a page is never cached beyond the next scheduled moment
+(``next_publication``: one indexed query per watched schedule and content version, kept with
+``cached_for_content``).
 
 When the version key is missing (first start, eviction, Redis flushed) it is created from the
 clock in microseconds, which is always greater than any version handed out before, so an old
@@ -36,7 +36,6 @@ from functools import wraps
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.template.response import SimpleTemplateResponse
@@ -82,53 +81,44 @@ def _bump(**kwargs):
     bump_content_version()
 
 
-def connect_signals():
-    """Called once from ``SammachipConfig.ready``."""
-    from articles.models import Article, Category
-    from articles.services import article_changed
-    from programs.models import (
-        Household,
-        Occupation,
-        OccupationGroup,
-        Product,
-        Sage,
-        TrainerTeam,
-    )
-    from villages.models import Village
+_schedules = []  # ``next_after(now)`` of each app whose content goes live by the clock
 
-    article_changed.connect(_bump, dispatch_uid="public-cache:article_changed")
-    models = [
-        Article,
-        Category,
-        Household,
-        Sage,
-        TrainerTeam,
-        OccupationGroup,
-        Product,
-        Occupation,
-        Village,
-    ]
+
+def watch(*models, m2m=()):
+    """The public pages show ``models`` (and the many-to-many relations whose ``through`` models
+    are in ``m2m``): any save or delete of one bumps the content version, at once and on commit.
+    Called from the owning app's ``AppConfig.ready()``."""
     for model in models:
         uid = f"public-cache:{model._meta.label_lower}"
         post_save.connect(_bump_now_and_on_commit, sender=model, dispatch_uid=f"{uid}:save")
         post_delete.connect(_bump_now_and_on_commit, sender=model, dispatch_uid=f"{uid}:delete")
-    m2m_changed.connect(
-        _bump_now_and_on_commit,
-        sender=Sage.expertise.through,
-        dispatch_uid="public-cache:sage-expertise",
-    )
+    for through in m2m:
+        m2m_changed.connect(
+            _bump_now_and_on_commit,
+            sender=through,
+            dispatch_uid=f"public-cache:{through._meta.label_lower}:m2m",
+        )
+
+
+def watch_signal(signal, name):
+    """Any sending of ``signal`` (an app's own "content changed" signal) bumps the version."""
+    signal.connect(_bump, dispatch_uid=f"public-cache:{name}")
+
+
+def watch_schedule(next_after):
+    """``next_after(now)``: when the app's next piece of content scheduled after ``now`` goes live
+    (or None). Cached pages never outlive it."""
+    if next_after not in _schedules:
+        _schedules.append(next_after)
 
 
 def _next_scheduled(now):
-    from articles.models import Article
-
-    return Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now).aggregate(
-        next=Min("published_at")
-    )["next"]
+    moments = [moment for next_after in _schedules if (moment := next_after(now)) is not None]
+    return min(moments, default=None)
 
 
 def next_publication(now=None):
-    """When the next article scheduled after ``now`` goes live (or None), read once per content
+    """When the next content scheduled after ``now`` goes live (or None), read once per content
     version: scheduling, rescheduling or publishing an article bumps the version."""
     now = now or timezone.now()
     # A dict: None is a value here, not a cache miss. The next after an earlier moment is also
@@ -140,7 +130,7 @@ def next_publication(now=None):
 
 
 def seconds_until_next_publication(now=None):
-    """Seconds from ``now`` until the next scheduled article goes live, or None."""
+    """Seconds from ``now`` until the next scheduled content goes live, or None."""
     now = now or timezone.now()
     upcoming = next_publication(now)
     if upcoming is None:

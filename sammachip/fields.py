@@ -1,117 +1,29 @@
-"""Model and form fields used across apps: citizen IDs at rest, Buddhist-Era dates."""
+"""Model and form fields used across apps for Buddhist-Era dates and date-times (what they
+read and show is ``sammachip.thaidate``'s); the citizen-ID fields, re-exported from
+``sammachip.citizen_id``."""
 
 import datetime
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sammachip import citizen_id, thaidate
+from sammachip import thaidate
+from sammachip.citizen_id import fields as id_fields
+from sammachip.citizen_id import forms as id_forms
 
-# ---- citizen IDs ------------------------------------------------------------------------------
+# ---- citizen IDs: their home is ``sammachip.citizen_id``; the names stay here for the
+# migrations (``sammachip.fields.EncryptedCitizenIdField``) and older imports.
+EncryptedCitizenIdField = id_fields.EncryptedCitizenIdField
+CitizenIdHashField = id_fields.CitizenIdHashField
+validate_citizen_id = id_fields.validate_citizen_id
+CitizenIdFormField = id_forms.CitizenIdFormField
 
+# ---- Buddhist-Era dates: the rules are ``sammachip.thaidate``'s ------------------------------
 
-def validate_citizen_id(value):
-    """The model's own check (``full_clean``), on the plain number ``to_python`` returns."""
-    citizen_id.validate(value)
-
-
-class EncryptedCitizenIdField(models.TextField):
-    """Reads and writes the 13-digit string; stores only a Fernet token.
-
-    Serialisation (``dumpdata``) writes the token too, so a dump holds no plaintext ID. Lookups on
-    this column cannot work (each token differs): look up the paired ``CitizenIdHashField``.
-    ``full_clean`` checks the number (length, checksum) whoever builds the record, not only forms.
-    """
-
-    description = _("เลขประจำตัวประชาชน (เข้ารหัส)")
-    default_validators = [validate_citizen_id]
-
-    def from_db_value(self, value, expression, connection):
-        if value in (None, ""):
-            return value
-        return citizen_id.decrypt(value)
-
-    def to_python(self, value):
-        if value in (None, ""):
-            return value
-        if isinstance(value, str) and value.startswith("gAAAAA"):
-            return citizen_id.decrypt(value)
-        return citizen_id.normalize(value)
-
-    def get_prep_value(self, value):
-        value = super().get_prep_value(value)
-        if value in (None, ""):
-            return value
-        return citizen_id.encrypt(citizen_id.normalize(value))
-
-    def value_to_string(self, obj):
-        value = self.value_from_object(obj)
-        return citizen_id.encrypt(value) if value else value
-
-    def formfield(self, **kwargs):
-        # A one-line box everywhere, the admin included (it would offer a textarea).
-        kwargs["form_class"] = CitizenIdFormField
-        kwargs["widget"] = forms.TextInput(attrs={"class": "vTextField", "size": 17})
-        return super().formfield(**kwargs)
-
-
-class CitizenIdHashField(models.CharField):
-    """Keyed hash of the ID in ``source``, filled on every save (also in ``bulk_create``)."""
-
-    def __init__(self, *args, source="citizen_id", **kwargs):
-        self.source = source
-        kwargs.setdefault("max_length", 64)
-        kwargs.setdefault("editable", False)
-        kwargs.setdefault("blank", True)
-        super().__init__(*args, **kwargs)
-
-    def deconstruct(self):
-        name, path, args, kwargs = super().deconstruct()
-        kwargs["source"] = self.source
-        return name, path, args, kwargs
-
-    def pre_save(self, model_instance, add):
-        number = getattr(model_instance, self.source)
-        value = citizen_id.keyed_hash(number) if number else ""
-        setattr(model_instance, self.attname, value)
-        return value
-
-
-class CitizenIdFormField(forms.CharField):
-    default_error_messages = {"required": _("กรุณากรอกเลขประจำตัวประชาชน 13 หลัก")}
-
-    def __init__(self, *args, **kwargs):
-        kwargs.pop("max_length", None)
-        super().__init__(*args, max_length=40, **kwargs)
-        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return citizen_id.validate(value) if value else value
-
-
-# ---- Buddhist-Era dates -----------------------------------------------------------------------
-
-DATE_RE = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2,4})\s*$")
-
-
-def parse_thai_date(text):
-    """``21/06/2560`` (BE) or ``21/06/2017`` (CE) → date; a year above 2400 is BE; ``None`` if
-    the text is not a day/month/year. Two-digit years are BE (``21/06/60`` = 2560)."""
-    text = str(text).translate(citizen_id.THAI_DIGITS)
-    match = DATE_RE.match(text)
-    if not match:
-        return None
-    day, month, year = (int(part) for part in match.groups())
-    if year < 100:
-        year += 2500
-    try:
-        return datetime.date(thaidate.ce_year(year), month, day)
-    except ValueError:
-        return None
+parse_thai_date = thaidate.parse_thai_date
 
 
 class ThaiDateInput(forms.DateInput):
@@ -124,7 +36,7 @@ class ThaiDateInput(forms.DateInput):
 
     def format_value(self, value):
         if isinstance(value, datetime.date):
-            return f"{value.day:02d}/{value.month:02d}/{thaidate.be_year(value.year)}"
+            return thaidate.format_input_date(value)
         return value
 
 
@@ -137,14 +49,10 @@ class ThaiDateFormField(forms.DateField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
-        parsed = parse_thai_date(value)
-        if parsed is None:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return parsed
+        try:
+            return thaidate.to_date(value)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class ThaiDateField(models.DateField):
@@ -154,6 +62,39 @@ class ThaiDateField(models.DateField):
         kwargs["form_class"] = ThaiDateFormField
         kwargs["widget"] = ThaiDateInput
         return super().formfield(**kwargs)
+
+
+class ThaiDateTimeWidget(forms.MultiWidget):
+    def __init__(self, attrs=None):
+        time = forms.TimeInput(attrs={"size": 6, "placeholder": "ชช:นน"})
+        super().__init__([ThaiDateInput(), time], attrs)
+
+    def decompress(self, value):
+        if not value:
+            return [None, None]
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return [value.date(), value.strftime("%H:%M")]
+
+
+class ThaiDateTimeField(forms.MultiValueField):
+    """A date in the Buddhist Era (``21/06/2560``) and a time (``18:03``), local time."""
+
+    widget = ThaiDateTimeWidget
+
+    def __init__(self, **kwargs):
+        kwargs.pop("max_length", None)
+        super().__init__(
+            fields=[ThaiDateFormField(), forms.TimeField(input_formats=["%H:%M", "%H.%M"])],
+            require_all_fields=False,
+            **kwargs,
+        )
+
+    def compress(self, data_list):
+        if not data_list or data_list[0] is None:
+            return None
+        day, time = data_list[0], data_list[1] or datetime.time(0, 0)
+        return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
 def plausible_date(field, *, since=datetime.date(1990, 1, 1), until=datetime.date(2100, 12, 31)):

@@ -4,6 +4,8 @@
 per window and says whether it fitted. A refused spend takes nothing from the budget, so a caller
 that asks for too much at once can still ask for less. With Redis (``REDIS_URL``) the counter is
 shared by every process; the local-memory cache of a single development server counts alone.
+``client_allowed(request, scope, limit=...)`` is the same counter per client address
+(``sammachip.security.client_ip``): one more ``scope`` action (e.g. a public search) this window.
 """
 
 import time
@@ -38,3 +40,13 @@ def window_spend(key, amount, *, limit, window, now=None):
         cache.decr(cache_key, amount)  # refused: nothing spent
         return Spend(allowed=False, used=used - amount, limit=limit, retry_after=retry_after)
     return Spend(allowed=True, used=used, limit=limit, retry_after=retry_after)
+
+
+def client_allowed(request, scope, *, limit, window=60):
+    """Whether the client of ``request`` may do one more ``scope`` action: at most ``limit`` per
+    ``window`` seconds (``limit`` 0: no limit). The client is ``sammachip.security.client_ip``,
+    the address the trusted proxy saw, never a forged ``X-Forwarded-For``."""
+    from sammachip.security import client_ip
+
+    key = f"{scope}:{client_ip(request) or 'unknown'}"
+    return window_spend(key, 1, limit=int(limit or 0), window=window).allowed

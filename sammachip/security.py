@@ -41,14 +41,3 @@ def client_ip(request):
             if address:
                 return address
     return _address(request.META.get("REMOTE_ADDR", ""))
-
-
-def mask_citizen_ids(text):
-    """``text`` with every ID-like token (``logs.sub_citizen_ids``: 13 digits of any script, with
-    any separators) shown masked (``1-2345-xxxxx-xx-1``), and any other digit of a run of 13 or
-    more (an ID with a stray digit, a number typed next to one) as ``x``; e.g. the filters an
-    export records."""
-    from sammachip import citizen_id
-    from sammachip.logs import sub_citizen_ids
-
-    return sub_citizen_ids(text, citizen_id.mask, strict=True)

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "villages",
     "programs",
     "articles",
+    "sammachip.portal",  # the public pages combining the apps above: last, it may import them all
 ]
 
 MIDDLEWARE = [
@@ -230,7 +231,7 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# ---- security (README.md, "Security") ---------------------------------------------------------
+# ---- security (docs/security.md) -----------------------------------------------------------------
 
 # Upload limits. A request body over SAMMACHIP_MAX_REQUEST_BODY (multipart uploads) or, without
 # files, over DATA_UPLOAD_MAX_MEMORY_SIZE is refused with the Thai 413 page before it is read
@@ -337,7 +338,7 @@ AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 10**9
 # Masked in axes' log lines (a password typed into the username box must not reach a log); the
 # database rows keep username and address, as traffic data.
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "ip_address"]
-AXES_ENABLE_ADMIN = False  # English-only screens; lock-outs clear themselves (README, Security)
+AXES_ENABLE_ADMIN = False  # English-only screens; lock-outs clear themselves (docs/security.md)
 AXES_VERBOSE = False  # no banner on every manage.py command
 SAMMACHIP_LOGIN_FAILURES_PER_HOUR = 100
 
@@ -354,6 +355,8 @@ if min(SAMMACHIP_AUDIT_RETENTION_DAYS, SAMMACHIP_LOG_RETENTION_DAYS) < 90:
 # Citizen-ID duplicate checks against the whole province a district officer may have answered
 # per hour (programs/listings.py: what it protects and why this number).
 SAMMACHIP_ID_CHECKS_PER_HOUR = int(os.environ.get("SAMMACHIP_ID_CHECKS_PER_HOUR", "2000"))
+# Public searches (/articles/?q=) a minute per client address; 0 turns the limit off.
+SAMMACHIP_SEARCH_RATE_LIMIT = int(os.environ.get("SAMMACHIP_SEARCH_RATE_LIMIT", "30"))
 SAMMACHIP_PROVINCE_CODE = os.environ.get("SAMMACHIP_PROVINCE_CODE", "40")
 SAMMACHIP_SITE_NAME = os.environ.get("SAMMACHIP_SITE_NAME", "สัมมาชีพชุมชน จังหวัดขอนแก่น")
 SAMMACHIP_OFFICE_NAME = os.environ.get("SAMMACHIP_OFFICE_NAME", "สำนักงานพัฒนาชุมชนจังหวัดขอนแก่น")
@@ -370,7 +373,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_citizen_ids": {"()": "sammachip.logs.MaskCitizenIds"}},
+    "filters": {"no_citizen_ids": {"()": "sammachip.citizen_id.text.MaskCitizenIds"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "sammachip.logs.JsonFormatter"},

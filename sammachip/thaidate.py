@@ -1,43 +1,25 @@
-"""Thai dates: Buddhist-Era display, BE input, and Thai fiscal years.
+"""Thai dates, the one home: Buddhist-Era years, Thai digits, parsing what a person types,
+formatting (long, short, with the time) and Thai fiscal years.
 
 The Buddhist Era (พ.ศ.) is the Common Era year + 543. A Thai fiscal year runs from 1 October to
 30 September and is named by the BE year in which it ends: FY 2567 = 1 Oct 2023 – 30 Sep 2024.
+Month names and Thai digits come from PyThaiNLP; the formatters give what
+``pythainlp.util.thai_strftime`` gives (a test pins it) at a twentieth of its cost per cell.
 """
 
 import datetime
+import re
 
 from django.utils import timezone
+from pythainlp import thai_digits
+from pythainlp.util.date import thai_abbr_months, thai_full_months
 
 BE_OFFSET = 543
+# ``str.translate`` table: Thai digits (``๒๕๖๗``) become Arabic ones.
+THAI_DIGITS = str.maketrans(thai_digits, "0123456789")
 
-THAI_MONTHS = (
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-)
-THAI_MONTHS_SHORT = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
+THAI_MONTHS = tuple(thai_full_months)
+THAI_MONTHS_SHORT = tuple(thai_abbr_months)
 
 
 def be_year(ce_year):
@@ -47,6 +29,45 @@ def be_year(ce_year):
 def ce_year(year):
     """A year as typed by a Thai user: above 2400 it is BE, otherwise CE."""
     return year - BE_OFFSET if year > 2400 else year
+
+
+def arabic_digits(text):
+    """``text`` with Thai digits as Arabic digits."""
+    return str(text).translate(THAI_DIGITS)
+
+
+DATE_RE = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2,4})\s*$")
+
+
+def parse_thai_date(text):
+    """``21/06/2560`` (BE) or ``21/06/2017`` (CE) → date; a year above 2400 is BE; ``None`` if
+    the text is not a day/month/year. Two-digit years are BE (``21/06/60`` = 2560)."""
+    match = DATE_RE.match(arabic_digits(text))
+    if not match:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    if year < 100:
+        year += 2500
+    try:
+        return datetime.date(ce_year(year), month, day)
+    except ValueError:
+        return None
+
+
+def to_date(value):
+    """A date from what a form or a spreadsheet cell holds: ``None`` for an empty value, a
+    date as it is (a datetime's own date), text through ``parse_thai_date``; ``ValueError``
+    for text that is not a date."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    parsed = parse_thai_date(value)
+    if parsed is None:
+        raise ValueError(f"not a day/month/year: {value!r}")
+    return parsed
 
 
 def _as_local_date(value):
@@ -67,6 +88,11 @@ def format_thai_date(value, short=False):
     return f"{day.day} {THAI_MONTHS[day.month - 1]} {be_year(day.year)}"
 
 
+def format_input_date(value):
+    """``21/06/2560``: a date as a BE date box shows it (what ``parse_thai_date`` reads back)."""
+    return f"{value.day:02d}/{value.month:02d}/{be_year(value.year)}"
+
+
 def format_thai_datetime(value, short=False):
     """``21 มิถุนายน 2560 เวลา 18:03 น.`` in local time (Asia/Bangkok); '' for None."""
     if value is None or value == "":
@@ -74,6 +100,11 @@ def format_thai_datetime(value, short=False):
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return f"{format_thai_date(value, short=short)} เวลา {value:%H:%M} น."
+
+
+def format_be(value):
+    """A date-time for an admin column: ``format_thai_datetime``, or ``—`` when there is none."""
+    return format_thai_datetime(value) if value else "—"
 
 
 def fiscal_year(value):

@@ -1,3 +1,5 @@
+"""The wiring: every app's URLs and the portal's (``sammachip.portal.urls``)."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -5,16 +7,17 @@ from django.urls import include, path
 
 from articles.views import robots_txt
 from sammachip.cache import cache_public_page
-from sammachip.sitemaps import SITEMAPS
+from sammachip.portal import urls as portal_urls
+from sammachip.portal.sitemaps import SITEMAPS
 
 urlpatterns = [
     path(settings.SAMMACHIP_ADMIN_URL, admin.site.urls),
     path("articles/", include("articles.urls")),
-    path("sages/", include("programs.urls")),
-    path("districts/", include("villages.urls")),
+    path("sages/", include(portal_urls.sage_urls)),
+    path("districts/", include(portal_urls.district_urls)),
     path("sitemap.xml", cache_public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
-    path("", include("sammachip.site_urls")),
+    path("", include(portal_urls)),
 ]
 
 # A database outage outside a view (e.g. loading the session) still gets the Thai 503 page.

@@ -3,7 +3,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from sammachip.citizen_id import THAI_DIGITS
+from sammachip.thaidate import THAI_DIGITS
 
 
 def normalize_phone(value):

@@ -4,7 +4,27 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories import make_user, make_village
+from tests.fuzz import profiles  # noqa: F401  (loads the hypothesis profile: dev, or ci)
 from tests.programs.factories import make_household, make_occupation, make_sage, make_team
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``make test`` runs ``-n 2 --dist loadfile`` (pytest-xdist): each test file goes whole to
+    one worker, so a module's shared fixture (a child process, nginx) is built once; here the
+    deployment tests (tests/deploy: session fixtures, one Redis database) go together too.
+    (``--dist loadgroup`` does not group under pytest 9: xdist 3.8 renames ``item._nodeid``.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid):
+            if nodeid.startswith("tests/deploy/"):
+                return "tests/deploy/"
+            return super()._split_scope(nodeid)
+
+    return Scheduling(config, log)
 
 
 @pytest.fixture(autouse=True)
@@ -28,10 +48,38 @@ def fresh_counters():
         caches["default"].clear()
 
 
-@pytest.fixture
-def geography(db):
+def load_khon_kaen():
     """Khon Kaen (40) from the installed geothai data: 26 districts, 199 subdistricts."""
     call_command("load_geography", province=["40"], verbosity=0, stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database (one per xdist worker) gets the geography once, committed: every test's
+    transaction starts from it and rolls back to it."""
+    with django_db_blocker.unblock():
+        load_khon_kaen()
+
+
+@pytest.fixture
+def geography(db):
+    """Khon Kaen, loaded once per session by ``django_db_setup``. A transactional test
+    (``transactional_db``, ``live_server``) flushes every table when it ends; the next test that
+    asks for the geography loads it again."""
+    from villages.models import Subdistrict
+
+    if not Subdistrict.objects.filter(district__province_id="40").exists():
+        load_khon_kaen()
+
+
+@pytest.fixture
+def empty_geography(db):
+    """No geography at all, for the tests of ``load_geography`` itself (rolled back after)."""
+    from villages.models import District, Province, Subdistrict
+
+    Subdistrict.objects.all().delete()
+    District.objects.all().delete()
+    Province.objects.all().delete()
 
 
 @pytest.fixture

@@ -24,7 +24,11 @@ def make_user(*, role="district", districts=(), username=None, **fields):
 
 
 def make_village(*, subdistrict="401207", moo=None, name_th=None):
-    moo = moo or next(_counter) % 90 + 1
+    if not moo:  # the next free หมู่ (the counter runs on in each process, xdist or not)
+        taken = set(
+            Village.objects.filter(subdistrict_id=subdistrict).values_list("moo", flat=True)
+        )
+        moo = next(m for m in (next(_counter) % 90 + 1 for _ in range(91)) if m not in taken)
     return Village.objects.create(
         subdistrict=Subdistrict.objects.get(code=subdistrict),
         moo=moo,

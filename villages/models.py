@@ -5,6 +5,7 @@ Provinces, districts and subdistricts come from the ``geothai`` package (``load_
 villages are added by officers.
 """
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Length
@@ -39,6 +40,14 @@ class Province(models.Model):
         return self.name_th
 
 
+class DistrictQuerySet(DistrictScopedQuerySet):
+    def in_province(self):
+        """The districts of the province this installation serves (``SAMMACHIP_PROVINCE_CODE``):
+        the one province filter. District-owned rows follow it with
+        ``.in_districts(District.objects.in_province())``."""
+        return self.filter(province_id=settings.SAMMACHIP_PROVINCE_CODE)
+
+
 class District(models.Model):
     district_lookup = "pk"
 
@@ -49,7 +58,7 @@ class District(models.Model):
         Province, on_delete=models.PROTECT, related_name="districts", verbose_name=_("จังหวัด")
     )
 
-    objects = DistrictScopedQuerySet.as_manager()
+    objects = DistrictQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("อำเภอ")

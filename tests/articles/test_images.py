@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from articles import images
 from articles.forms import ArticleImageForm
+from sammachip import images
 from tests.articles.factories import gps_exif, image_bytes, make_article, make_image, upload
 
 pytestmark = pytest.mark.django_db
@@ -86,8 +86,7 @@ def bomb_check(tmp_path_factory):
         django.setup()
         from django.core.exceptions import ValidationError
         from django.core.files.uploadedfile import SimpleUploadedFile
-        from articles import images
-        from articles.forms import CheckedImageField
+        from sammachip.images import CheckedImageField
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         data = open({str(bomb)!r}, "rb").read()
         try:

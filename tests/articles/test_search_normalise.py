@@ -8,12 +8,13 @@ from hypothesis import strategies as st
 from pythainlp.util import normalize
 
 from articles import search
+from tests.fuzz.profiles import examples
 
 THAI = [chr(code) for code in range(0x0E01, 0x0E5C) if chr(code).isprintable()]
 ALPHABET = [*THAI, " ", "  ", "\n", "\u200b", "\u200c", "a", "1"]
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(st.lists(st.sampled_from(ALPHABET), max_size=12).map("".join))
 def test_shortcut_gives_the_tokens_of_normalize(value):
     assert search.thai_spelling(value).split() == normalize(value).split()

@@ -17,7 +17,7 @@ from programs.models import Household
 from programs.resources import HouseholdResource
 from sammachip import citizen_id
 from sammachip.models import AuditEntry
-from sammachip.views import HomeView
+from sammachip.portal.views import HomeView
 from tests.articles.factories import image_bytes, make_article, upload
 from tests.factories import TEST_PASSWORD, make_user
 from tests.programs.factories import make_occupation

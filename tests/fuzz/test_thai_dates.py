@@ -7,7 +7,8 @@ from django import forms
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from sammachip.fields import ThaiDateFormField, ThaiDateInput, parse_thai_date
+from sammachip.fields import ThaiDateFormField, ThaiDateInput
+from sammachip.thaidate import parse_thai_date
 
 THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 dates = st.dates(min_value=datetime.date(1957, 1, 1), max_value=datetime.date(2099, 12, 31))

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from programs.models import Household
-from sammachip.admin_tools import LargeTablePaginator
+from sammachip.paginator import LargeTablePaginator
 from tests.programs.factories import make_household
 
 pytestmark = pytest.mark.django_db

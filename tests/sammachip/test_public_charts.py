@@ -4,7 +4,7 @@ import re
 from decimal import Decimal
 from xml.etree import ElementTree
 
-from sammachip import charts
+from sammachip.portal import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

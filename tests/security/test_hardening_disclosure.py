@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from programs.public_stats import SMALL_CELL, suppress
 from tests.factories import make_village
+from tests.fuzz.profiles import examples
 from tests.programs.factories import make_household
 
 KPI_COSTS = [
@@ -170,7 +171,7 @@ def tables(draw):
 
 
 PROPERTY = settings(
-    max_examples=120,
+    max_examples=examples(120),
     deadline=None,
     derandomize=True,
     database=None,

@@ -14,7 +14,7 @@ def load(*provinces):
     return out.getvalue()
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_geography")
 def test_load_geography_loads_khon_kaen():
     output = load("40")
     assert Province.objects.get(code="40").name_th == "ขอนแก่น"
@@ -23,7 +23,7 @@ def test_load_geography_loads_khon_kaen():
     assert "26 อำเภอ" in output
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_geography")
 def test_load_geography_has_names_and_postcodes():
     load("40")
     phek_yai = Subdistrict.objects.get(code="401207")
@@ -33,7 +33,7 @@ def test_load_geography_has_names_and_postcodes():
     assert phek_yai.postcode == "40120"
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_geography")
 def test_load_geography_leaves_out_abolished_codes():
     from geothai.abolished import abolished_areas
 
@@ -44,7 +44,7 @@ def test_load_geography_leaves_out_abolished_codes():
     assert not District.objects.filter(code__in=abolished).exists()
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_geography")
 def test_load_geography_is_idempotent():
     load("40")
     Subdistrict.objects.filter(code="401207").update(name_th="ชื่อผิด")
@@ -55,7 +55,7 @@ def test_load_geography_is_idempotent():
     assert Subdistrict.objects.get(code="401207").name_th == "เพ็กใหญ่"
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_geography")
 def test_load_geography_refuses_unknown_province():
     with pytest.raises(CommandError, match="ไม่พบจังหวัดรหัส 99"):
         load("99")

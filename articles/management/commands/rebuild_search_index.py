@@ -1,17 +1,18 @@
 """``manage.py rebuild_search_index [--batch-size 500] [--workers N]``
 
-Recomputes the search entry of every article (``articles.search``) in batches, prints the
-counts, and on SQLite optimises the FTS5 index. Run it after a deployment that changed the
-segmentation, or whenever the index may have missed changes (a restored backup). Safe to run
-while the site serves: each batch is written in its own transaction.
+Recomputes the search entry of every article (``articles.search.index``) in batches, prints the
+counts, and lets the database's search backend tidy its index (SQLite: FTS5 ``optimize``). Run
+it after a deployment that changed the segmentation, or whenever the index may have missed
+changes (a restored backup). Safe to run while the site serves: each batch is written in its
+own transaction.
 """
 
 import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import search
 from articles.models import Article, ArticleSearchEntry
+from articles.search.index import search_index_rebuild
 
 
 class Command(BaseCommand):
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             if verbosity > 1:
                 self.stdout.write(f"  ทำดัชนีแล้ว {done:,}/{total:,}")
 
-        done, seconds = search.search_index_rebuild(
+        done, seconds = search_index_rebuild(
             batch_size=batch_size, workers=workers, progress=progress
         )
         batches = -(-done // batch_size)

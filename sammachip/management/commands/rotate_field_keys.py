@@ -1,6 +1,6 @@
 """Re-encrypt every encrypted column with the newest field key.
 
-Key rotation (README, "Security"): put a new key first in ``SAMMACHIP_FIELD_KEYS`` and keep the
+Key rotation (docs/security.md): put a new key first in ``SAMMACHIP_FIELD_KEYS`` and keep the
 old ones after it (the first encrypts, all decrypt), restart, run this command, then remove the
 old keys. Every ``EncryptedCitizenIdField`` of every installed model is found through the models'
 ``_meta``, plus the uploads waiting for an import confirmation. Rows already on the newest key
@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections, router, transaction
 
-from sammachip.fields import EncryptedCitizenIdField
+from sammachip.citizen_id.fields import EncryptedCitizenIdField
 
 BATCH = 500
 

@@ -1,6 +1,5 @@
 """The site's sitemap: the article sitemaps plus the portal's pages, public sages and districts."""
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -33,7 +32,7 @@ class SageSitemap(Sitemap):
     def items(self):
         return (
             Sage.objects.public()
-            .filter(district__province_id=settings.SAMMACHIP_PROVINCE_CODE)
+            .in_districts(District.objects.in_province())
             .only("pk")
             .order_by("pk")
         )
@@ -44,11 +43,7 @@ class DistrictSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return (
-            District.objects.filter(province_id=settings.SAMMACHIP_PROVINCE_CODE)
-            .only("code")
-            .order_by("code")
-        )
+        return District.objects.in_province().only("code").order_by("code")
 
     def location(self, item):
         return reverse("villages:district_detail", args=[item.code])

@@ -1,4 +1,9 @@
-"""Thai citizen ID numbers (เลขประจำตัวประชาชน): normalising, validating, masking, protecting.
+"""Thai citizen ID numbers (เลขประจำตัวประชาชน), the one home of every ID rule.
+
+This module: normalising, validating, masking, encrypting and hashing one number. Beside it:
+``fields`` (the model fields and their validator), ``forms`` (form field, widget, the admin form
+mixin), ``search`` (exact-ID search through the keyed hash) and ``text`` (finding and masking IDs
+inside free text; the log filter).
 
 Validation is python-stdnum's ``stdnum.th.pin`` (13 digits, checksum, first digit not 0 or 9).
 At rest an ID is Fernet-encrypted (keys from ``SAMMACHIP_FIELD_KEYS``; the first encrypts, all
@@ -8,6 +13,7 @@ uniqueness and exact-match search. Neither the plain number nor an unkeyed hash 
 
 import hashlib
 import hmac
+import re
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -17,7 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
 from stdnum.th import pin
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+from sammachip.thaidate import THAI_DIGITS
+
+ID_LENGTH = 13
 
 
 def normalize(value):
@@ -58,15 +66,31 @@ def is_valid(value):
 def mask(value):
     """``1-2345-xxxxx-xx-1``: enough to tell two people apart on a list, not to identify one."""
     number = normalize(value)
-    if len(number) != 13:
+    if len(number) != ID_LENGTH:
         return "" if not number else "x" * len(number)
     return f"{number[0]}-{number[1:5]}-xxxxx-xx-{number[12]}"
+
+
+# What ``mask`` writes: an exported list shows it, an import reads it as "unchanged".
+MASKED_RE = re.compile(r"^\d-\d{4}-x{5}-x{2}-\d$", re.IGNORECASE)
+
+
+def is_masked(value):
+    """Whether ``value`` is a masked ID as ``mask`` writes it (``1-2345-xxxxx-xx-1``)."""
+    return isinstance(value, str) and MASKED_RE.match(value.strip()) is not None
 
 
 def format_full(value):
     """``1-2345-67890-12-1``."""
     n = normalize(value)
-    return f"{n[0]}-{n[1:5]}-{n[5:10]}-{n[10:12]}-{n[12]}" if len(n) == 13 else n
+    return f"{n[0]}-{n[1:5]}-{n[5:10]}-{n[10:12]}-{n[12]}" if len(n) == ID_LENGTH else n
+
+
+def searched_number(text):
+    """The 13-digit number ``text`` is, once normalised (what a search box takes as an exact
+    ID), or ``None``."""
+    number = normalize(text)
+    return number if len(number) == ID_LENGTH and number.isdigit() else None
 
 
 def with_check_digit(first12):

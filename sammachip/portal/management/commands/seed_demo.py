@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from programs.demo import seed_programme
-from sammachip.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_VILLAGES
 from sammachip.models import User
+from sammachip.portal.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_VILLAGES
 from villages.models import District, Subdistrict, Village
 
 

@@ -2,7 +2,6 @@
 figures (``programs.public_stats``: aggregates only), its villages in the programme by fiscal year,
 and its articles and OTOP products."""
 
-from django.conf import settings
 from django.db.models import Count, F, Q
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, TemplateView
@@ -17,10 +16,6 @@ DISTRICT_ARTICLES = 6
 DISTRICT_PRODUCTS = 12
 
 
-def province_districts():
-    return District.objects.filter(province_id=settings.SAMMACHIP_PROVINCE_CODE)
-
-
 @method_decorator(cache_public_page, name="dispatch")
 class DistrictListView(TemplateView):
     template_name = "villages/district_list.html"
@@ -28,7 +23,7 @@ class DistrictListView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         figures = public_stats.programme_figures(fiscal_year=public_stats.default_fiscal_year())
-        districts = list(province_districts().select_related("province").order_by("code"))
+        districts = list(District.objects.in_province().select_related("province").order_by("code"))
         context.update(
             figures=figures,
             province=districts[0].province if districts else None,
@@ -45,7 +40,7 @@ class DistrictDetailView(DetailView):
     slug_url_kwarg = "code"
 
     def get_queryset(self):
-        return province_districts().select_related("province")
+        return District.objects.in_province().select_related("province")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

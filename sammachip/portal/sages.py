@@ -1,11 +1,11 @@
-"""Public pages of the programme: the directory of community sages (ปราชญ์ชุมชน).
+"""Public pages of the programme: the directory of community sages (ปราชญ์ชุมชน), each with the
+articles written with them.
 
 Only sages marked ``is_public`` in the configured province appear, with what the model says may be
 public (name, village, expertise, bio, photo); the phone only with ``phone_public``; the citizen
 ID never. Anything else is 404.
 """
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
@@ -22,7 +22,7 @@ def public_sages():
     """Public sages of the configured province, with what a card or page shows."""
     return (
         Sage.objects.public()
-        .filter(district__province_id=settings.SAMMACHIP_PROVINCE_CODE)
+        .in_districts(District.objects.in_province())
         .for_listing()
         .select_related("village__subdistrict")
         .prefetch_related(
@@ -38,10 +38,10 @@ class SageListView(ListView):
     paginate_by = 12
 
     def get_queryset(self):
-        code = settings.SAMMACHIP_PROVINCE_CODE
-        self.districts = list(District.objects.filter(province_id=code).order_by("code"))
+        districts = District.objects.in_province()
+        self.districts = list(districts.order_by("code"))
         self.occupations = list(
-            Occupation.objects.filter(sages__is_public=True, sages__district__province_id=code)
+            Occupation.objects.filter(sages__is_public=True, sages__district__in=districts)
             .distinct()
             .order_by("name")
         )

@@ -1,0 +1,146 @@
+"""Trainer teams: the sage's four members and the grid of the team's target households."""
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from programs.admin.base import FiscalYearFilter, ProgrammeAdmin, listing_checked_by
+from programs.models import HOUSEHOLDS_PER_VILLAGE, Household, TeamMember, TrainerTeam
+from sammachip.admin_tools import (
+    AuditedAdminMixin,
+    SensitivePostAdminMixin,
+    StaleEditAdminMixin,
+)
+from sammachip.citizen_id.forms import CitizenIdFormMixin
+from sammachip.scoping import DistrictScopedAdminMixin
+
+
+class TeamMemberInline(DistrictScopedAdminMixin, admin.TabularInline):
+    model = TeamMember
+    fields = ["prefix", "first_name", "last_name", "role", "phone"]
+    extra = 0
+
+    def get_extra(self, request, obj=None, **kwargs):
+        existing = obj.members.count() if obj else 0
+        return max(0, 4 - existing)
+
+
+class TeamHouseholdForm(CitizenIdFormMixin):
+    class Meta:
+        model = Household
+        fields = ["prefix", "first_name", "last_name", "house_no", "citizen_id", "phone", "status"]
+
+
+class TeamHouseholdFormSet(BaseInlineFormSet):
+    """The team page's household grid: each row takes the team's village, year, occupation."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        team = self.instance
+        household = form.instance
+        household.village_id = team.village_id
+        household.fiscal_year = team.fiscal_year
+        if team.village_id:
+            household.district_id = team.village.district_id
+        if not household.occupation_id:
+            household.occupation_id = team.occupation_id
+        return form
+
+    def clean(self):
+        super().clean()
+        seen = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            number = form.cleaned_data.get("citizen_id")
+            if not number:
+                continue
+            if number in seen:
+                form.add_error(
+                    "citizen_id",
+                    _("เลขประจำตัวประชาชนซ้ำกับแถวที่ %(row)d ในตารางนี้") % {"row": seen[number]},
+                )
+            else:
+                seen[number] = self.forms.index(form) + 1
+
+
+class TeamHouseholdInline(DistrictScopedAdminMixin, admin.TabularInline):
+    model = Household
+    form = TeamHouseholdForm
+    formset = TeamHouseholdFormSet
+    fk_name = "trainer_team"
+    fields = ["prefix", "first_name", "last_name", "house_no", "citizen_id", "phone", "status"]
+    verbose_name = _("ครัวเรือนเป้าหมาย")
+    verbose_name_plural = _("ครัวเรือนเป้าหมายของทีม (ประมาณ 20 ครัวเรือน)")
+    show_change_link = True
+
+    def get_extra(self, request, obj=None, **kwargs):
+        existing = obj.households.count() if obj else 0
+        return max(1, HOUSEHOLDS_PER_VILLAGE - existing)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = listing_checked_by(formset.form, request.user)
+        return formset
+
+
+@admin.register(TrainerTeam)
+class TrainerTeamAdmin(
+    StaleEditAdminMixin, SensitivePostAdminMixin, AuditedAdminMixin, ProgrammeAdmin
+):
+    list_display = [
+        "__str__",
+        "fiscal_year",
+        "sage",
+        "occupation",
+        "member_count",
+        "household_count",
+    ]
+    list_select_related = ["village", "sage", "occupation"]
+    list_filter = [FiscalYearFilter, "district", "occupation"]
+    search_fields = ["village__name_th__startswith", "=village__code"]
+    autocomplete_fields = ["village", "sage", "occupation"]
+    inlines = [TeamMemberInline, TeamHouseholdInline]
+    ordering = ["-fiscal_year", "village__code"]
+    change_form_template = "admin/programs/audited_change_form.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            # A select_related here replaces list_select_related, so name them all.
+            .select_related("village", "sage", "occupation")
+            .annotate(
+                member_total=Count("members", distinct=True),
+                household_total=Count("households", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("ทีม (รวมปราชญ์)"), ordering="member_total")
+    def member_count(self, obj):
+        return obj.member_total + 1
+
+    @admin.display(description=_("ครัวเรือน"), ordering="household_total")
+    def household_count(self, obj):
+        return obj.household_total
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        team = form.instance
+        members = team.members.count()
+        households = team.households.count()
+        if members != 4:
+            messages.warning(
+                request,
+                _("ทีมวิทยากรตามแนวทางมี 5 คน (ปราชญ์ + สมาชิก 4 คน) ขณะนี้มี %(n)d คน")
+                % {"n": members + 1},
+            )
+        if abs(households - HOUSEHOLDS_PER_VILLAGE) > 5:
+            messages.warning(
+                request,
+                _("แนวทางกำหนดครัวเรือนเป้าหมายประมาณ 20 ครัวเรือนต่อหมู่บ้าน ขณะนี้มี %(n)d ครัวเรือน")
+                % {"n": households},
+            )
+        if team.sage.village_id != team.village_id:
+            messages.warning(request, _("ปราชญ์ของทีมอยู่ต่างหมู่บ้านกับหมู่บ้านเป้าหมาย"))

@@ -1,0 +1,34 @@
+"""The portal's URLs, under the names the templates use: ``site:…`` (home, statistics, about,
+privacy, health), ``programs:…`` (``/sages/``) and ``villages:…`` (``/districts/``)."""
+
+from django.urls import path
+
+from sammachip import views as core_views
+from sammachip.portal import districts, sages, views
+
+app_name = "site"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("stats/", views.StatsView.as_view(), name="stats"),
+    path("stats/csv", views.stats_csv, name="stats_csv"),
+    path("about/", views.AboutView.as_view(), name="about"),
+    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+sage_urls = (
+    [
+        path("", sages.SageListView.as_view(), name="sage_list"),
+        path("<int:pk>/", sages.SageDetailView.as_view(), name="sage_detail"),
+    ],
+    "programs",
+)
+
+district_urls = (
+    [
+        path("", districts.DistrictListView.as_view(), name="district_list"),
+        path("<str:code>/", districts.DistrictDetailView.as_view(), name="district_detail"),
+    ],
+    "villages",
+)
