@@ -266,6 +266,13 @@ class TrainerTeam(DistrictFromVillage):
     def clean(self):
         super().clean()
         errors = self.same_district_errors(sage=_("ปราชญ์ชุมชนของทีมต้องอยู่ในอำเภอเดียวกับหมู่บ้านของทีม"))
+        if self.moved_district and (self.households.exists() or self.sessions.exists()):
+            # Its households and sessions belong to the old district (some perhaps beyond the
+            # editor's districts): the database would refuse the move at commit.
+            errors["village"] = _(
+                "ย้ายทีมที่มีครัวเรือนหรือการอบรมแล้วไปหมู่บ้านในอำเภออื่นไม่ได้ "
+                "กรุณาสร้างทีมใหม่ในอำเภอนั้น หรือติดต่อเจ้าหน้าที่ระดับจังหวัด"
+            )
         if errors:
             raise ValidationError(errors)
 

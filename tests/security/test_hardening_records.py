@@ -243,3 +243,24 @@ def test_database_refuses_cross_district_links_from_both_sides(programme):
         TrainerTeam.objects.filter(pk=programme["phon"]["team"].pk).update(
             village=elsewhere, district_id="4001"
         )
+
+
+def test_a_team_with_households_cannot_move_to_another_district(programme, two_districts):
+    """Item 8: moving a team that has households to a village of another district is refused in
+    the model (its households stay in the old district; on PostgreSQL the deferred trigger
+    would otherwise refuse it at commit, as a 500)."""
+    team = TrainerTeam.objects.get(pk=programme["phon"]["team"].pk)
+    team.village = two_districts["muang"]
+    team.sage = programme["muang"]["sage"]
+    with pytest.raises(ValidationError) as raised:
+        team.full_clean()
+    assert "อำเภออื่นไม่ได้" in raised.value.message_dict["village"][0]
+
+
+def test_an_empty_team_may_move_to_another_district(programme, two_districts):
+    """Item 8: a team with no household or session yet may still be moved."""
+    team = make_team(village=make_village(subdistrict="401207"), fiscal_year=2569)
+    team = TrainerTeam.objects.get(pk=team.pk)
+    team.village = two_districts["muang"]
+    team.sage = programme["muang"]["sage"]
+    team.full_clean(validate_unique=False, validate_constraints=False)
