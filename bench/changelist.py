@@ -72,7 +72,9 @@ COPY_COLUMNS = [
     "village_id", "district_id", "fiscal_year", "house_no", "prefix", "first_name", "last_name",
     "citizen_id", "citizen_id_hash", "phone", "occupation_id", "trainer_team_id", "status",
     "income_before", "income_after", "group_id", "created_at", "updated_at",
+    "target_group", "income_after_source",
 ]  # fmt: skip
+TARGET_GROUPS = ["", "disaster", "economic_shock", "elderly", "other"]  # by serial, no RNG draw
 
 
 def log(message):
@@ -258,6 +260,8 @@ def build(*, households, villages, years):
                     else "\\N",
                     stamp,
                     stamp,
+                    TARGET_GROUPS[serial % len(TARGET_GROUPS)],
+                    "" if after == "\\N" else "manual",  # typed, as before issue 15
                 ]
                 buffer.write("\t".join(row) + "\n")
             if buffer.tell() > 64 * 1024 * 1024 or position == len(order) - 1:

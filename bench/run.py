@@ -34,6 +34,7 @@ QUICK_ARGS = {
     "pages": ["--repeat", "3"],
     "load": ["--duration", "3"],
     "changelist": ["--households", "50000", "--repeat", "3"],
+    "kpis": ["--households", "50000", "--repeat", "3"],
 }
 HEADER = "| source | benchmark | data | this project | baseline | ratio | target | met |"
 

@@ -11,6 +11,7 @@ class ProgramsConfig(AppConfig):
             Occupation,
             OccupationGroup,
             Product,
+            ProgrammeYear,
             Sage,
             TrainerTeam,
         )
@@ -24,6 +25,7 @@ class ProgramsConfig(AppConfig):
             OccupationGroup,
             Product,
             Occupation,
+            ProgrammeYear,  # the targets the public figures are measured against
             m2m=[Sage.expertise.through],
         )
 
@@ -38,3 +40,10 @@ class ProgramsConfig(AppConfig):
         )
         audit.register(TrainerTeam, excluded_fields=derived)
         audit.register(Product, excluded_fields=derived)
+        audit.register(ProgrammeYear, excluded_fields=["updated_at"])
+
+        from programs.home import home_panel
+        from sammachip.admin_site import register_home_panel
+
+        # The officer's admin home: the follow-up schedule and the work left undone.
+        register_home_panel(home_panel)

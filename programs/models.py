@@ -8,20 +8,22 @@ products. Every record belongs to a district through its village and carries an 
 filter.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Upper
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sammachip import citizen_id
+from sammachip import citizen_id, thaidate
 from sammachip.citizen_id.fields import CitizenIdHashField, EncryptedCitizenIdField
 from sammachip.fields import ThaiDateField, plausible_date
 from sammachip.scoping import DistrictScopedQuerySet
@@ -31,8 +33,13 @@ from villages.models import District, Village
 FISCAL_YEAR_MIN = 2550
 FISCAL_YEAR_MAX = 2650
 
+# Today's guidance figures: the defaults of ``ProgrammeYear`` (read them through
+# ``programs.parameters.for_year``; kept for older imports).
 TEAM_SIZE = 5  # the sage + 4 members (guidance: warn, never block)
 HOUSEHOLDS_PER_VILLAGE = 20  # about this many (guidance)
+TRAINER_YEAR_MIN = 2540  # the department's trainer courses (วิทยากรสัมมาชีพชุมชน) began later
+# The numbers are TRAINER_YEAR_MIN and FISCAL_YEAR_MAX.
+TRAINER_YEAR_MESSAGE = _("ปีที่ผ่านการอบรมวิทยากรต้องเป็นปี พ.ศ. ระหว่าง 2540 ถึง 2650")
 
 
 def fiscal_year_field(**kwargs):
@@ -139,6 +146,22 @@ class Prefix(models.TextChoices):
     OTHER = "", _("อื่น ๆ / ไม่ระบุ")
 
 
+class OccupationType(models.Model):
+    """ประเภทอาชีพ (e.g. เกษตรกรรม, หัตถกรรม, อาหารแปรรูป, ค้าขาย/บริการ): the department's
+    breakdown of households and groups, a list provincial staff keep in the admin."""
+
+    name = models.CharField(_("ชื่อประเภทอาชีพ"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("ลำดับที่แสดง"), default=0)
+
+    class Meta:
+        verbose_name = _("ประเภทอาชีพ")
+        verbose_name_plural = _("ประเภทอาชีพ")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Occupation(models.Model):
     class Kind(models.TextChoices):
         AGRICULTURE = "agriculture", _("เกษตร")
@@ -149,6 +172,16 @@ class Occupation(models.Model):
 
     name = models.CharField(_("ชื่ออาชีพ"), max_length=200, unique=True)
     kind = models.CharField(_("ประเภท"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    # The breakdown of the KPI page; ``kind`` is the older fixed list it was made from
+    # (migration 0010_kpi_sources), kept for the fixtures and imports that still name it.
+    type = models.ForeignKey(
+        OccupationType,
+        on_delete=models.PROTECT,
+        related_name="occupations",
+        verbose_name=_("ประเภทอาชีพ"),
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("อาชีพ")
@@ -200,6 +233,29 @@ class Sage(DistrictFromVillage, PersonName):
     citizen_id = EncryptedCitizenIdField(_("เลขประจำตัวประชาชน"), blank=True)
     citizen_id_hash = CitizenIdHashField(db_index=True)
     is_public = models.BooleanField(_("แสดงในทำเนียบปราชญ์ชุมชน"), default=False)
+    # วิทยากรสัมมาชีพชุมชน: the department's trainer course passed at one of its study centres.
+    trainer_course = models.CharField(
+        _("หลักสูตรวิทยากรสัมมาชีพชุมชน (รุ่น)"),
+        max_length=200,
+        blank=True,
+        help_text=_("หลักสูตรหรือรุ่นที่ผ่านการอบรม เช่น รุ่นที่ 3"),
+    )
+    trainer_centre = models.CharField(
+        _("ศูนย์ที่ผ่านการอบรม"),
+        max_length=200,
+        blank=True,
+        help_text=_("เช่น ศูนย์ศึกษาและพัฒนาชุมชนขอนแก่น"),
+    )
+    trainer_year = models.PositiveSmallIntegerField(
+        _("ปีที่ผ่านการอบรมวิทยากร (พ.ศ.)"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(TRAINER_YEAR_MIN, message=TRAINER_YEAR_MESSAGE),
+            MaxValueValidator(FISCAL_YEAR_MAX, message=TRAINER_YEAR_MESSAGE),
+        ],
+        help_text=_("ปี พ.ศ. เช่น 2566"),
+    )
 
     objects = SageQuerySet.as_manager()
 
@@ -208,6 +264,14 @@ class Sage(DistrictFromVillage, PersonName):
         verbose_name_plural = _("ปราชญ์ชุมชน")
         ordering = ["first_name", "last_name"]
         permissions = [("view_full_citizen_id_sage", _("ดูเลขประจำตัวประชาชนเต็มของปราชญ์"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(trainer_year__isnull=True)
+                | Q(trainer_year__gte=TRAINER_YEAR_MIN, trainer_year__lte=FISCAL_YEAR_MAX),
+                name="sage_trainer_year_range",
+                violation_error_message=TRAINER_YEAR_MESSAGE,
+            ),
+        ]
 
     def __str__(self):
         return self.full_name
@@ -224,6 +288,28 @@ class Sage(DistrictFromVillage, PersonName):
             raise ValidationError(
                 {"village": _("ย้ายปราชญ์ไปหมู่บ้านในอำเภออื่นไม่ได้ เพราะเป็นปราชญ์ของทีมวิทยากรในอำเภอเดิม")}
             )
+        if self.trainer_year and self.trainer_year > thaidate.be_year(timezone.localdate().year):
+            raise ValidationError(
+                {
+                    "trainer_year": _("ปีที่ผ่านการอบรมวิทยากรต้องไม่เกินปีปัจจุบัน (พ.ศ. %(year)d)")
+                    % {"year": thaidate.be_year(timezone.localdate().year)}
+                }
+            )
+
+    @property
+    def is_certified_trainer(self):
+        return bool(self.trainer_course or self.trainer_centre or self.trainer_year)
+
+    @property
+    def trainer_label(self):
+        """``วิทยากรสัมมาชีพชุมชน (รุ่นที่ 3 ปี 2566)``, or '' when no certificate is recorded
+        (the centre is shown beside it, ``trainer_centre``)."""
+        if not self.is_certified_trainer:
+            return ""
+        title = str(_("วิทยากรสัมมาชีพชุมชน"))
+        year = str(_("ปี %(year)d") % {"year": self.trainer_year}) if self.trainer_year else ""
+        detail = " ".join(part for part in (self.trainer_course.strip(), year) if part)
+        return f"{title} ({detail})" if detail else title
 
     @property
     def citizen_id_masked(self):
@@ -350,12 +436,37 @@ class OccupationGroup(DistrictFromVillage):
             )
 
 
+class IncomeSource(models.TextChoices):
+    """Where ``Household.income_after`` came from (``programs.kpis.household_income_refresh``)."""
+
+    FOLLOWUP = "followup", _("จากการติดตามผลครั้งล่าสุด")
+    MANUAL = "manual", _("กรอกเอง")
+    NONE = "", _("ยังไม่มี")
+
+
 class HouseholdQuerySet(DistrictScopedQuerySet):
     def for_listing(self):
         return self.select_related("village", "district", "occupation")
 
     def with_citizen_id(self, number):
         return self.filter(citizen_id_hash=citizen_id.keyed_hash(number))
+
+    def with_training_end(self):
+        """Annotated ``training_end``: the end date of the household's latest training session
+        that counts for it (``programs.stages``), ``None`` when it attended none."""
+        from programs.stages import training_end_expression
+
+        return self.annotate(training_end=training_end_expression(TrainingSession))
+
+    def stage_pending(self):
+        """Households with a stage kept by migration 0008 that an officer has yet to confirm."""
+        return self.filter(
+            Exists(
+                StageDecision.objects.filter(
+                    household=OuterRef("pk"), reason=StageDecision.PENDING_REASON
+                )
+            )
+        )
 
 
 class Household(DistrictFromVillage, PersonName):
@@ -367,6 +478,12 @@ class Household(DistrictFromVillage, PersonName):
         PRACTISING = "practising", _("ประกอบอาชีพ")
         GROUPED = "grouped", _("รวมกลุ่ม")
         DROPPED = "dropped", _("เลิก")
+
+    class TargetGroup(models.TextChoices):
+        DISASTER = "disaster", _("ได้รับผลกระทบจากภัยพิบัติ")
+        ECONOMIC_SHOCK = "economic_shock", _("ได้รับผลกระทบทางเศรษฐกิจ")
+        ELDERLY = "elderly", _("ผู้สูงอายุ 60 ปีขึ้นไป")
+        OTHER = "other", _("อื่น ๆ")
 
     TRAINED_OR_BEYOND = (Status.TRAINED, Status.PRACTISING, Status.GROUPED)
     PRACTISING_STATUSES = (Status.PRACTISING, Status.GROUPED)
@@ -401,6 +518,13 @@ class Household(DistrictFromVillage, PersonName):
     status = models.CharField(
         _("สถานะ"), max_length=16, choices=Status.choices, default=Status.TARGET, db_index=True
     )
+    target_group = models.CharField(
+        _("กลุ่มเป้าหมาย"),
+        max_length=16,
+        choices=TargetGroup.choices,
+        blank=True,
+        default="",
+    )
     income_before = models.DecimalField(
         _("รายได้จากอาชีพก่อนเข้าร่วม (บาท/เดือน)"),
         max_digits=10,
@@ -416,6 +540,18 @@ class Household(DistrictFromVillage, PersonName):
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal(0))],
+        help_text=_(
+            "เว้นว่างไว้เพื่อใช้รายได้จากการติดตามผลครั้งล่าสุดในช่วงประเมินผลของปีงบประมาณ "
+            "กรอกเองเมื่อประเมินด้วยวิธีอื่น"
+        ),
+    )
+    income_after_source = models.CharField(
+        _("ที่มาของรายได้หลังเข้าร่วม"),
+        max_length=16,
+        choices=IncomeSource.choices,
+        blank=True,
+        default="",
+        editable=False,
     )
     group = models.ForeignKey(
         OccupationGroup,
@@ -494,6 +630,14 @@ class Household(DistrictFromVillage, PersonName):
     def __repr__(self):
         # Never the citizen ID, not even masked: reprs end up in logs and error reports.
         return f"<Household {self.pk}>"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if "status" in field_names:
+            # The stage as read: a save that changes it (or its inputs) is recomputed.
+            instance._loaded_status = values[field_names.index("status")]
+        return instance
 
     @property
     def citizen_id_masked(self):
@@ -592,7 +736,52 @@ class TrainingSession(models.Model):
 
     @property
     def days(self):
+        """Days of training, both ends counted (1–3 June is 3 days)."""
         return (self.end_date - self.start_date).days + 1
+
+    def clean(self):
+        super().clean()
+        errors = session_date_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+
+def _future_error(label, day, today):
+    return _("%(label)sต้องไม่เป็นวันในอนาคต (%(day)s ยังมาไม่ถึง วันนี้คือ %(today)s)") % {
+        "label": label,
+        "day": thaidate.format_thai_date(day),
+        "today": thaidate.format_thai_date(today),
+    }
+
+
+def session_date_errors(session):
+    """``{field: message}``: a session's days lie inside its team's fiscal year (1 Oct – 30 Sep),
+    in order, and not in the future (``timezone.localdate()``, Asia/Bangkok). A year typed in
+    the wrong era (1990 CE, 2533 BE for an FY 2570 team) is said as such: outside the year."""
+    errors = {}
+    today = timezone.localdate()
+    team = session.team if session.team_id else None
+    for field in ("start_date", "end_date"):
+        day = getattr(session, field)
+        if not isinstance(day, datetime.date):
+            continue
+        label = session._meta.get_field(field).verbose_name
+        if team is not None and team.fiscal_year:
+            first, last = thaidate.fiscal_year_bounds(team.fiscal_year)
+            if not first <= day <= last:
+                errors[field] = _("%(label)s %(day)s อยู่นอกปีงบประมาณ %(year)d ของทีม (%(span)s)") % {
+                    "label": label,
+                    "day": thaidate.format_day_month_year(day),
+                    "year": team.fiscal_year,
+                    "span": thaidate.fiscal_year_span(team.fiscal_year),
+                }
+                continue
+        if day > today:
+            errors[field] = _future_error(label, day, today)
+    start, end = session.start_date, session.end_date
+    if start and end and end < start and "end_date" not in errors:
+        errors["end_date"] = _("วันสิ้นสุดการอบรมต้องไม่ก่อนวันเริ่มอบรม")
+    return errors
 
 
 def attendees_check(*, team, households):
@@ -625,6 +814,28 @@ def _attendees_stay_in_district(sender, instance, action, reverse, pk_set, **kwa
         attendees_check(team=session.team, households=[instance])
 
 
+def _stages_refresh(households):
+    from programs.stages import household_stages_refresh
+
+    household_stages_refresh(households=households)
+
+
+@receiver(m2m_changed, sender=TrainingSession.attendees.through)
+def _attendance_moves_stages(sender, instance, action, reverse, pk_set, **kwargs):
+    """Attendance added or removed, however (the session form, ``session.attendees.add/remove/
+    set/clear``, ``household.sessions.add``): the stage follows (``programs.stages``)."""
+    if reverse:  # household.sessions.…: the one household
+        if action in ("post_add", "post_remove", "post_clear"):
+            _stages_refresh([instance])
+        return
+    if action == "pre_clear":
+        instance._cleared_attendees = list(instance.attendees.values_list("pk", flat=True))
+    elif action == "post_clear":
+        _stages_refresh(getattr(instance, "_cleared_attendees", []))
+    elif action in ("post_add", "post_remove") and pk_set:
+        _stages_refresh(pk_set)
+
+
 class FollowUp(models.Model):
     """A visit to a household (the year's income is ``Household.income_after``)."""
 
@@ -647,6 +858,13 @@ class FollowUp(models.Model):
         validators=[MinValueValidator(Decimal(0))],
     )
     notes = models.TextField(_("บันทึก"), blank=True)
+    # A visit that found the household has given the occupation up (เลิกประกอบอาชีพ), and why:
+    # the household's stage becomes ``dropped`` (``programs.stages``).
+    stopped_reason = models.TextField(
+        _("เหตุผลที่เลิกประกอบอาชีพ"),
+        blank=True,
+        help_text=_("กรอกเมื่อครัวเรือนเลิกประกอบอาชีพแล้ว (ไม่ต้องเลือก “ยังประกอบอาชีพ”)"),
+    )
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -675,10 +893,348 @@ class FollowUp(models.Model):
                 name="followup_income_nonnegative",
                 violation_error_message=_("รายได้จากอาชีพต้องไม่ติดลบ"),
             ),
+            models.CheckConstraint(
+                condition=Q(stopped_reason="") | Q(practising=False),
+                name="followup_stopped_not_practising",
+                violation_error_message=_("ครัวเรือนที่เลิกประกอบอาชีพแล้วต้องไม่เลือก “ยังประกอบอาชีพ”"),
+            ),
         ]
 
     def __str__(self):
         return f"ติดตามผลครัวเรือน #{self.household_id}"
+
+    def clean(self):
+        super().clean()
+        self.stopped_reason = self.stopped_reason.strip()
+        if self.stopped_reason and self.practising:
+            raise ValidationError(
+                {"practising": _("ครัวเรือนที่เลิกประกอบอาชีพแล้วต้องไม่เลือก “ยังประกอบอาชีพ”")}
+            )
+        date_errors = followup_date_errors(self)
+        if date_errors:
+            raise ValidationError(date_errors)
+
+
+def followup_date_errors(follow_up):
+    """``{"visited_on": message}``: a visit is not before its household's fiscal year starts, nor
+    later than the year's follow-up window (the last scheduled month and the evaluation window
+    after the year's end, ``programs.parameters``), not before the household's first training
+    and not in the future."""
+    day = follow_up.visited_on
+    if not isinstance(day, datetime.date):
+        return {}
+    try:
+        household = follow_up.household
+    except Household.DoesNotExist:
+        household = None
+    today = timezone.localdate()
+    label = follow_up._meta.get_field("visited_on").verbose_name
+    if household is not None and household.fiscal_year:
+        year = household.fiscal_year
+        first, last = thaidate.fiscal_year_bounds(year)
+        if day < first:
+            return {
+                "visited_on": _("%(label)s %(day)s อยู่ก่อนปีงบประมาณ %(year)d ของครัวเรือน (%(span)s)")
+                % {
+                    "label": label,
+                    "day": thaidate.format_day_month_year(day),
+                    "year": year,
+                    "span": thaidate.fiscal_year_span(year),
+                }
+            }
+        if day > last:
+            from programs.parameters import for_year
+
+            parameters = for_year(year)
+            months = max(parameters.followup_months, default=0) + parameters.evaluation_months
+            # To the end of the month: the window after 30 Sep is whole months.
+            until = thaidate.add_months(last + datetime.timedelta(days=1), months)
+            until -= datetime.timedelta(days=1)
+            if day > until:
+                return {
+                    "visited_on": _(
+                        "%(label)s %(day)s เลยช่วงติดตามผลของปีงบประมาณ %(year)d ของครัวเรือน "
+                        "(ติดตามได้ตั้งแต่ %(first)s ถึง %(until)s)"
+                    )
+                    % {
+                        "label": label,
+                        "day": thaidate.format_day_month_year(day),
+                        "year": year,
+                        "first": thaidate.format_day_month_year(first),
+                        "until": thaidate.format_day_month_year(until),
+                    }
+                }
+        if household.pk:
+            trained_from = (
+                TrainingSession.objects.filter(attendees=household.pk)
+                .order_by("start_date")
+                .values_list("start_date", flat=True)
+                .first()
+            )
+            if trained_from and day < trained_from:
+                return {
+                    "visited_on": _("%(label)sต้องไม่ก่อนวันเริ่มอบรมของครัวเรือน (%(start)s)")
+                    % {"label": label, "start": thaidate.format_thai_date(trained_from)}
+                }
+    if day > today:
+        return {"visited_on": _future_error(label, day, today)}
+    return {}
+
+
+class StageDecision(models.Model):
+    """An officer's dated, reasoned decision on a household's stage (``programs.stages``): the
+    only way besides a follow-up "เลิกประกอบอาชีพ" to make a household ``dropped``. Migration
+    0008 also kept here each stage typed before the stage was derived that the record did not
+    bear out (``stage`` the old value, ``reason`` ``PENDING_REASON``) for officers to confirm."""
+
+    PENDING_REASON = "บันทึกสถานะเดิมก่อนปรับระบบ — รอเจ้าหน้าที่ยืนยัน"
+
+    district_lookup = "household__district"
+
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.CASCADE,
+        related_name="stage_decisions",
+        verbose_name=_("ครัวเรือน"),
+    )
+    decided_on = ThaiDateField(_("วันที่ตัดสินใจ"))
+    stage = models.CharField(
+        _("สถานะที่ตัดสินใจ"),
+        max_length=16,
+        choices=Household.Status.choices,
+        default=Household.Status.DROPPED,
+    )
+    reason = models.TextField(_("เหตุผล"))
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("เจ้าหน้าที่ผู้บันทึก"),
+    )
+    created_at = models.DateTimeField(_("บันทึกเมื่อ"), auto_now_add=True)
+
+    objects = DistrictScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("การตัดสินใจสถานะครัวเรือน")
+        verbose_name_plural = _("การตัดสินใจสถานะครัวเรือน")
+        ordering = ["-decided_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=plausible_date("decided_on"),
+                name="stagedecision_date_plausible",
+                violation_error_message=_(
+                    "วันที่ตัดสินใจไม่อยู่ในช่วงที่เป็นไปได้ กรุณากรอกปีเป็น พ.ศ. เช่น 21/06/2567"
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="stagedecision_reason_required",
+                violation_error_message=_("กรุณาระบุเหตุผล"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_stage_display()} ({thaidate.format_thai_date(self.decided_on)})"
+
+    def clean(self):
+        super().clean()
+        self.reason = (self.reason or "").strip()
+        if self.decided_on and self.decided_on > timezone.localdate():
+            raise ValidationError({"decided_on": _("วันที่ตัดสินใจต้องไม่เกินวันนี้")})
+
+    @property
+    def is_pending(self):
+        return self.reason == self.PENDING_REASON
+
+
+# The stage follows every change of the record it is derived from (``programs.stages``).
+# Saves made with ``.update()`` or ``bulk_create`` send no signal: their callers refresh.
+
+
+def _deleted_with_household(origin):
+    return isinstance(origin, Household) or getattr(origin, "model", None) is Household
+
+
+@receiver(post_save, sender=FollowUp)
+@receiver(post_save, sender=StageDecision)
+def _record_saved(sender, instance, **kwargs):
+    _stages_refresh([instance.household_id])
+
+
+@receiver(post_delete, sender=FollowUp)
+@receiver(post_delete, sender=StageDecision)
+def _record_deleted(sender, instance, origin=None, **kwargs):
+    if not _deleted_with_household(origin):
+        _stages_refresh([instance.household_id])
+
+
+@receiver(post_save, sender=TrainingSession)
+def _session_saved(sender, instance, created, **kwargs):
+    if not created:  # its dates or team changed: its attendees' training too
+        _stages_refresh(Household.objects.filter(sessions=instance))
+
+
+@receiver(pre_delete, sender=TrainingSession)
+@receiver(pre_delete, sender=OccupationGroup)
+def _remember_households(sender, instance, **kwargs):
+    households = instance.attendees if sender is TrainingSession else instance.members
+    instance._stage_households = list(households.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=TrainingSession)
+@receiver(post_delete, sender=OccupationGroup)
+def _households_lost_record(sender, instance, **kwargs):
+    _stages_refresh(getattr(instance, "_stage_households", []))
+
+
+STAGE_INPUTS = ("status", "group", "trainer_team", "fiscal_year")
+
+
+@receiver(post_save, sender=Household)
+def _household_saved(sender, instance, created, update_fields=None, **kwargs):
+    """A new household, or one whose group, team, year or typed status changed: recomputed (a
+    status typed by hand does not stay)."""
+    if not created:
+        if update_fields is not None and not set(update_fields) & {
+            *STAGE_INPUTS,
+            "group_id",
+            "trainer_team_id",
+        }:
+            return
+        loaded = getattr(instance, "_loaded_links", None)
+        if (
+            loaded is not None
+            and getattr(instance, "_loaded_status", None) == instance.status
+            and loaded.get("group_id") == instance.group_id
+            and loaded.get("trainer_team_id") == instance.trainer_team_id
+            and loaded.get("fiscal_year") == instance.fiscal_year
+        ):
+            return
+    _stages_refresh([instance])
+    if loaded := getattr(instance, "_loaded_links", None):
+        loaded.update(
+            group_id=instance.group_id,
+            trainer_team_id=instance.trainer_team_id,
+            fiscal_year=instance.fiscal_year,
+        )
+
+
+def validate_followup_schedule(value):
+    """``"1, 3, 6"``: months after the training, whole numbers from 1 to 36, rising."""
+    from programs.parameters import parse_followup_months
+
+    parse_followup_months(value)
+
+
+class ProgrammeYear(models.Model):
+    """The programme's figures for one fiscal year (provincial staff set them; read through
+    ``programs.parameters.for_year``, which gives today's defaults for a year with no row).
+    Guidance figures (team size, households per village) only ever warn."""
+
+    fiscal_year = fiscal_year_field(unique=True)
+    team_size = models.PositiveSmallIntegerField(
+        _("จำนวนคนในทีมวิทยากร (แนวทาง)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("รวมปราชญ์ชุมชน ใช้เตือนเท่านั้น ไม่บังคับ"),
+    )
+    households_per_village = models.PositiveSmallIntegerField(
+        _("ครัวเรือนเป้าหมายต่อหมู่บ้าน (แนวทาง)"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text=_("ใช้เตือนเท่านั้น ไม่บังคับ"),
+    )
+    minimum_training_days = models.PositiveSmallIntegerField(
+        _("จำนวนวันอบรมขั้นต่ำ"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("ครัวเรือนที่เข้าอบรมกับทีมของตนรวมอย่างน้อยเท่านี้วัน ถือว่าผ่านการฝึกอบรม"),
+    )
+    followup_schedule = models.CharField(
+        _("กำหนดการติดตามผล (เดือนหลังการอบรม)"),
+        max_length=100,
+        default="1, 3, 6",
+        validators=[validate_followup_schedule],
+        help_text=_("เดือนหลังวันสิ้นสุดการอบรม คั่นด้วยจุลภาค เรียงจากน้อยไปมาก เช่น 1, 3, 6"),
+    )
+    evaluation_months = models.PositiveSmallIntegerField(
+        _("ช่วงประเมินรายได้หลังสิ้นปีงบประมาณ (เดือน)"),
+        default=6,
+        validators=[MaxValueValidator(24)],
+        help_text=_("รายได้หลังอบรมใช้การติดตามผลครั้งล่าสุดในปีงบประมาณและไม่เกินกี่เดือนหลังสิ้นปี"),
+    )
+    target_practising = models.DecimalField(
+        _("เป้าหมายครัวเรือนที่ประกอบอาชีพ (ร้อยละ)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(85),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    target_income_change = models.DecimalField(
+        _("เป้าหมายรายได้เพิ่มขึ้น (ร้อยละ)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(3),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    target_groups = models.DecimalField(
+        _("เป้าหมายหมู่บ้านที่มีกลุ่มอาชีพ (ร้อยละ)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(10),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ค่ากำหนดโครงการประจำปี")
+        verbose_name_plural = _("ค่ากำหนดโครงการประจำปี")
+        ordering = ["-fiscal_year"]
+        constraints = [
+            fiscal_year_check("programmeyear_fiscal_year_range"),
+            models.CheckConstraint(
+                condition=Q(team_size__gte=1, households_per_village__gte=1),
+                name="programmeyear_guidance_positive",
+                violation_error_message=_("จำนวนคนในทีมและครัวเรือนต่อหมู่บ้านต้องมากกว่า 0"),
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_training_days__gte=1),
+                name="programmeyear_training_days_positive",
+                violation_error_message=_("จำนวนวันอบรมขั้นต่ำต้องอย่างน้อย 1 วัน"),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    target_practising__gte=0,
+                    target_practising__lte=100,
+                    target_income_change__gte=0,
+                    target_income_change__lte=100,
+                    target_groups__gte=0,
+                    target_groups__lte=100,
+                ),
+                name="programmeyear_targets_percent",
+                violation_error_message=_("เป้าหมายต้องเป็นร้อยละระหว่าง 0 ถึง 100"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"ค่ากำหนดโครงการ ปีงบประมาณ {self.fiscal_year}"
+
+    @property
+    def followup_months(self):
+        """The schedule as a list of whole months after the training's end, e.g. ``[1, 3, 6]``."""
+        from programs.parameters import parse_followup_months
+
+        try:
+            return parse_followup_months(self.followup_schedule)
+        except ValidationError:
+            return []
+
+    @followup_months.setter
+    def followup_months(self, months):
+        self.followup_schedule = ", ".join(str(int(month)) for month in months)
 
 
 class Product(DistrictFromVillage):
@@ -822,3 +1378,28 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# ``Household.income_after`` follows the follow-ups unless typed by hand (``programs.kpis``).
+
+
+def _followup_household(follow_up):
+    if FollowUp._meta.get_field("household").is_cached(follow_up):
+        return follow_up.household
+    return follow_up.household_id
+
+
+@receiver(post_save, sender=FollowUp, dispatch_uid="followup_saved_income")
+def _followup_saved_income(sender, instance, **kwargs):
+    from programs.kpis import household_income_refresh
+
+    household_income_refresh(households=[_followup_household(instance)])
+
+
+@receiver(post_delete, sender=FollowUp, dispatch_uid="followup_deleted_income")
+def _followup_deleted_income(sender, instance, origin=None, **kwargs):
+    if isinstance(origin, Household) or getattr(origin, "model", None) is Household:
+        return  # deleted with its household
+    from programs.kpis import household_income_refresh
+
+    household_income_refresh(households=[instance.household_id])

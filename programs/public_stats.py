@@ -2,7 +2,7 @@
 
 Everything the public portal says about households (home page, ``/districts/``,
 ``/districts/<code>/``, ``/stats/`` and its CSV) comes from ``programme_figures``, which builds on
-``services.district_kpis`` (the one source of the department's KPIs) and one count of households by
+``kpis.district_kpis`` (the one source of the department's KPIs) and one count of households by
 district and status. No household row, name, ID, phone or income ever leaves this module: only
 counts and ratios.
 
@@ -17,9 +17,10 @@ status with its margins: each district's total, each status's province total, th
    "<5" that rule 3 shows as "*", which are at least 1 (the audit takes the bound of each cell's
    own kind, as if a visitor could tell the two apart: stricter than what they can see). A "*"
    total is at least 1 (small and large hidden totals look alike), a district's total at least
-   its number of villages (published; each has a household) and at least 5 when its income change
-   is published (that needs 5 households with both incomes), the province total at least its
-   villages, its occupational groups and, with its income change, 5. (What a visitor might guess
+   its number of villages with households (published beside each year on its page; each has a
+   household) and at least 5 when its income change is published (that needs 5 practising
+   households with both incomes), the province total at least those villages, its occupational
+   groups and, with its income change, 5. (What a visitor might guess
    from why a cell was chosen is outside this model.)
 3. **Secondary suppression.** A hidden cell is *determined* when all this leaves it exactly one
    integer value — the row ``<5, 0, 20, 0, <5 | 22`` gives both "<5" cells as 1, zeros and bounds
@@ -57,7 +58,7 @@ from decimal import Decimal
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from programs import services
+from programs import kpis as programme_kpis
 from programs.models import Household, Product, TrainerTeam
 from sammachip import thaidate
 from sammachip.cache import cached_for_content
@@ -81,9 +82,9 @@ REMARK_RANK = 100
 ROW_TOTAL_RANK = 1_000
 COLUMN_TOTAL_RANK = 10_000
 GRAND_TOTAL_RANK = 100_000
-TARGET_PRACTISING = services.TARGET_PRACTISING
-TARGET_INCOME_CHANGE = services.TARGET_INCOME_CHANGE
-TARGET_GROUPS = services.TARGET_GROUPS
+TARGET_PRACTISING = programme_kpis.TARGET_PRACTISING
+TARGET_INCOME_CHANGE = programme_kpis.TARGET_INCOME_CHANGE
+TARGET_GROUPS = programme_kpis.TARGET_GROUPS
 
 
 @dataclass(frozen=True)
@@ -437,7 +438,7 @@ def compute_programme_figures(*, fiscal_year):
     data size."""
     districts = District.objects.in_province()
     households = Household.objects.filter(fiscal_year=fiscal_year, district__in=districts)
-    kpis = services.district_kpis(fiscal_year=fiscal_year, districts=districts)
+    kpis = programme_kpis.district_kpis(fiscal_year=fiscal_year, districts=districts)
     counts = {}
     for row in households.values("district_id", "status").annotate(n=Count("id")):
         counts.setdefault(row["district_id"], {})[row["status"]] = row["n"]
@@ -449,11 +450,15 @@ def compute_programme_figures(*, fiscal_year):
         column_cost=[COLUMN_COST.get(s, 0) for s in STATUSES],
         # What the other published figures say about the totals (rule 2).
         total_floors=[
-            max(k["villages"], SMALL_CELL if k["households_with_income"] >= SMALL_CELL else 1)
+            max(
+                k["listed_villages"], SMALL_CELL if k["households_with_income"] >= SMALL_CELL else 1
+            )
             for k in kpis
         ],
         grand_floor=max(
-            sum(k["villages"] for k in kpis), groups, SMALL_CELL if with_income >= SMALL_CELL else 1
+            sum(k["listed_villages"] for k in kpis),
+            groups,
+            SMALL_CELL if with_income >= SMALL_CELL else 1,
         ),
     )
     rows = []
@@ -469,8 +474,9 @@ def compute_programme_figures(*, fiscal_year):
             hidden_total=hidden_sum(cells),
         )
         _derive(row)
-        if row.practising_share is not None:
-            row.practising_share = kpi["practising_share"]  # the KPI service's own figure
+        # The share stays the published cells' own (practising + grouped / trained or beyond):
+        # the department's KPI 1 also counts households dropped after training, a part of the
+        # "dropped" cell that is not published, which its share would give away.
         if kpi["households_with_income"] >= SMALL_CELL:
             row.income_change = kpi["income_change"]
         rows.append(row)

@@ -12,6 +12,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, results
 
 from programs import listings
@@ -25,6 +26,7 @@ from programs.widgets import (
     PhoneWidget,
     SageNameWidget,
     StatusWidget,
+    TargetGroupWidget,
     TextWidget,
     VillageWidget,
     WholeNumberWidget,
@@ -35,6 +37,11 @@ from sammachip.spreadsheet import spreadsheet_unescaped
 from sammachip.spreadsheet_intake import SpreadsheetRefused, import_limits, too_many_rows
 
 logger = logging.getLogger(__name__)
+
+STATUS_IGNORED_NOTICE = gettext_lazy(
+    "คอลัมน์ “สถานะ” ในไฟล์จะไม่ถูกนำเข้า: สถานะของครัวเรือนคำนวณจากการเข้าอบรม การติดตามผล "
+    "การรวมกลุ่ม และการตัดสินใจของเจ้าหน้าที่ (บันทึกการเลิกได้ที่รายการครัวเรือน “บันทึกการตัดสินใจ (เลิก)”)"
+)
 
 # Import side of CSV formula escaping: ``'=x`` (written by our export) becomes ``=x``.
 unescape_formula = spreadsheet_unescaped
@@ -106,9 +113,13 @@ class HouseholdResource(resources.ModelResource):
     last_name = fields.Field("last_name", "นามสกุล", TextWidget(required=True, label="นามสกุล"))
     citizen_id = CitizenIdField("citizen_id", "เลขประจำตัวประชาชน", CitizenIdWidget())
     phone = fields.Field("phone", "โทรศัพท์", PhoneWidget())
+    # Optional: a file without the column leaves the households' target groups as they are.
+    target_group = fields.Field("target_group", "กลุ่มเป้าหมาย", TargetGroupWidget())
     occupation = fields.Field("occupation", "อาชีพ", OccupationWidget())
     sage = fields.Field("trainer_team__sage", "ปราชญ์ชุมชนของทีม", SageNameWidget(), readonly=True)
-    status = fields.Field("status", "สถานะ", StatusWidget())
+    # The stage is derived from the record (programs.stages): exported, never imported; a file
+    # that fills the column gets STATUS_IGNORED_NOTICE on its preview.
+    status = fields.Field("status", "สถานะ", StatusWidget(), readonly=True)
     income_before = fields.Field("income_before", "รายได้ก่อนเข้าร่วม (บาท/เดือน)", IncomeWidget())
     income_after = fields.Field("income_after", "รายได้เมื่อประเมินสิ้นปี (บาท/เดือน)", IncomeWidget())
     group = fields.Field("group__name", "กลุ่มอาชีพ", TextWidget(), readonly=True)
@@ -130,6 +141,7 @@ class HouseholdResource(resources.ModelResource):
             "last_name",
             "citizen_id",
             "phone",
+            "target_group",
             "occupation",
             "sage",
             "status",
@@ -180,9 +192,11 @@ class HouseholdResource(resources.ModelResource):
             return result
         self._hidden_answers = []
         try:
-            return super().import_data(
+            result = super().import_data(
                 dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs
             )
+            result.status_column_ignored = self.status_column_filled(dataset)
+            return result
         finally:
             for hidden, checked in self._hidden_answers:
                 listings.record_hidden_answers(
@@ -191,6 +205,14 @@ class HouseholdResource(resources.ModelResource):
 
     def get_error_result_class(self):
         return ImportProblem
+
+    def status_column_filled(self, dataset):
+        """Whether the file fills the สถานะ column, which the import ignores (the stage
+        follows the record: trainings, follow-ups, groups, decisions)."""
+        header = self.fields["status"].column_name
+        if header not in (dataset.headers or []):
+            return False
+        return any(str(cell or "").strip() for cell in dataset[header])
 
     def get_queryset(self):
         queryset = Household.objects.select_related("village")
@@ -346,6 +368,11 @@ class HouseholdResource(resources.ModelResource):
             audit.record_bulk_create(created, user=self.user, note="นำเข้าจากไฟล์รายชื่อครัวเรือน")
             # No post_save signals either: refresh the public figures once the import commits.
             transaction.on_commit(bump_content_version)
+            # …nor the stages: a new row has no record yet (its status column is not read), so
+            # this finds them all ``target``; asked anyway, the one rule decides.
+            from programs.stages import household_stages_refresh
+
+            household_stages_refresh(households=[h.pk for h in created if h.pk])
 
     def before_import_row(self, row, **kwargs):
         """Refuse a person listed twice in the same file and year (the database check only

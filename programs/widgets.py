@@ -171,6 +171,28 @@ class StatusWidget(widgets.Widget):
         return str(Household.Status(value).label) if value else ""
 
 
+class TargetGroupWidget(widgets.Widget):
+    """The household's target group (กลุ่มเป้าหมาย) by its Thai label or its code; blank is none."""
+
+    by_label = {str(label): value for value, label in Household.TargetGroup.choices}
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(spreadsheet_unescaped(value) or "").strip()
+        if not text:
+            return ""
+        if text in Household.TargetGroup.values:
+            return text
+        if text in self.by_label:
+            return self.by_label[text]
+        choices = ", ".join(self.by_label)
+        raise ValueError(
+            _("กลุ่มเป้าหมาย “%(s)s” ไม่ถูกต้อง ใช้ได้: %(c)s หรือเว้นว่าง") % {"s": text, "c": choices}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return str(Household.TargetGroup(value).label) if value else ""
+
+
 class IncomeWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         value = spreadsheet_unescaped(value)
@@ -214,6 +236,10 @@ class BEDateWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         try:
             return thaidate.to_date(value)  # as ThaiDateFormField reads a form's date
+        except thaidate.NoSuchDate:
+            raise ValueError(
+                _("วันที่ไม่ถูกต้อง: ไม่มีวันที่นี้ในปฏิทิน กรุณาตรวจสอบวันและเดือน เช่น 28/02/2569")
+            ) from None
         except ValueError:
             raise ValueError(_("วันที่ไม่ถูกต้อง ใช้รูปแบบ วัน/เดือน/ปี เช่น 21/06/2567")) from None
 

@@ -5,12 +5,29 @@ from django.utils.translation import gettext_lazy as _
 
 from sammachip.forms import LoginForm, OwnPasswordChangeForm
 
+# Panels the apps above core add to the admin home (``register_home_panel``), in order.
+_home_panels = []
+
+
+def register_home_panel(panel):
+    """Add ``panel(request)`` to the admin home: it returns the panel's HTML (a rendered
+    template), or '' to show nothing to this user. Apps register from ``AppConfig.ready()``,
+    so core names no app above it."""
+    if panel not in _home_panels:
+        _home_panels.append(panel)
+    return panel
+
 
 class SammachipAdminSite(admin.AdminSite):
     site_header = _("ระบบบริหารงานสัมมาชีพชุมชน")
     site_title = _("สัมมาชีพชุมชน")
     index_title = _("งานของเจ้าหน้าที่")
     login_form = LoginForm
+
+    def index(self, request, extra_context=None):
+        """The officer's home: the registered panels above the list of models."""
+        panels = [html for panel in _home_panels if (html := panel(request))]
+        return super().index(request, {"home_panels": panels, **(extra_context or {})})
 
     def password_change(self, request, extra_context=None):
         """The admin's own password change, which also lifts a forced change."""

@@ -44,6 +44,7 @@ class ThaiDateFormField(forms.DateField):
     widget = ThaiDateInput
     default_error_messages = {
         "invalid": _("กรุณากรอกวันที่เป็น วัน/เดือน/ปี พ.ศ. เช่น 21/06/2567"),
+        "no_such_date": _("ไม่มีวันที่นี้ในปฏิทิน กรุณาตรวจสอบวันและเดือน (วัน/เดือน/ปี พ.ศ. เช่น 28/02/2569)"),
     }
 
     def to_python(self, value):
@@ -51,6 +52,10 @@ class ThaiDateFormField(forms.DateField):
             return None
         try:
             return thaidate.to_date(value)
+        except thaidate.NoSuchDate:
+            raise ValidationError(
+                self.error_messages["no_such_date"], code="no_such_date"
+            ) from None
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 

@@ -30,10 +30,15 @@ DISTRICT_DATA = (
         "household",
         "trainingsession",
         "followup",
+        "stagedecision",
         "occupationgroup",
         "product",
     )
     | {"programs.view_occupation", "sammachip.view_auditentry", "programs.export_household"}
+    # Occupation types (ประเภทอาชีพ, the KPI breakdown): officers read, provincial staff keep.
+    | {"programs.view_occupationtype"}
+    # The programme parameters of each year: officers read them, provincial staff set them.
+    | {"programs.view_programmeyear"}
     # Articles: officers write and submit drafts of their districts (scoping decides which rows);
     # publishing, sending back, unpublishing and archiving are provincial (PROVINCE_ONLY).
     | {
@@ -56,6 +61,12 @@ PROVINCE_ONLY = {
     "programs.add_occupation",
     "programs.change_occupation",
     "programs.delete_occupation",
+    "programs.add_occupationtype",
+    "programs.change_occupationtype",
+    "programs.delete_occupationtype",
+    "programs.add_programmeyear",
+    "programs.change_programmeyear",
+    "programs.delete_programmeyear",
     # PDPA: seeing a full citizen ID is provincial staff's, and each look is audited.
     "programs.view_full_citizen_id",
     "programs.view_full_citizen_id_sage",

@@ -7,6 +7,7 @@ Month names and Thai digits come from PyThaiNLP; the formatters give what
 ``pythainlp.util.thai_strftime`` gives (a test pins it) at a twentieth of its cost per cell.
 """
 
+import calendar
 import datetime
 import re
 
@@ -39,9 +40,14 @@ def arabic_digits(text):
 DATE_RE = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2,4})\s*$")
 
 
-def parse_thai_date(text):
-    """``21/06/2560`` (BE) or ``21/06/2017`` (CE) → date; a year above 2400 is BE; ``None`` if
-    the text is not a day/month/year. Two-digit years are BE (``21/06/60`` = 2560)."""
+class NoSuchDate(ValueError):
+    """A day/month/year as typed, but no such day in the calendar (``31/02/2569``, ``29/02/2569``
+    in a common year, month 13): said "ไม่มีวันที่นี้", not "wrong format"."""
+
+
+def _read_date(text):
+    """The date ``text`` types, ``None`` if it is not a day/month/year; ``NoSuchDate`` if it is
+    one the calendar does not have."""
     match = DATE_RE.match(arabic_digits(text))
     if not match:
         return None
@@ -51,20 +57,30 @@ def parse_thai_date(text):
     try:
         return datetime.date(ce_year(year), month, day)
     except ValueError:
+        raise NoSuchDate(f"no such day: {text!r}") from None
+
+
+def parse_thai_date(text):
+    """``21/06/2560`` (BE) or ``21/06/2017`` (CE) → date; a year above 2400 is BE; ``None`` if
+    the text is not a day/month/year (or no such day). Two-digit years are BE (``21/06/60``)."""
+    try:
+        return _read_date(text)
+    except NoSuchDate:
         return None
 
 
 def to_date(value):
     """A date from what a form or a spreadsheet cell holds: ``None`` for an empty value, a
     date as it is (a datetime's own date), text through ``parse_thai_date``; ``ValueError``
-    for text that is not a date."""
+    for text that is not a date (``NoSuchDate``, a ``ValueError``, for a day the calendar
+    does not have)."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    parsed = parse_thai_date(value)
+    parsed = _read_date(value)
     if parsed is None:
         raise ValueError(f"not a day/month/year: {value!r}")
     return parsed
@@ -117,6 +133,26 @@ def fiscal_year_bounds(be):
     """First and last day of fiscal year ``be`` (BE)."""
     ending_ce = be - BE_OFFSET
     return datetime.date(ending_ce - 1, 10, 1), datetime.date(ending_ce, 9, 30)
+
+
+def format_day_month_year(value):
+    """``1 ต.ค. 2569``: the short month with the full BE year (messages naming a range)."""
+    return f"{value.day} {THAI_MONTHS_SHORT[value.month - 1]} {be_year(value.year)}"
+
+
+def fiscal_year_span(be):
+    """``1 ต.ค. 2569 – 30 ก.ย. 2570``: fiscal year ``be`` (BE) as a person reads it."""
+    first, last = fiscal_year_bounds(be)
+    return f"{format_day_month_year(first)} – {format_day_month_year(last)}"
+
+
+def add_months(value, months):
+    """``value`` moved ``months`` calendar months later, on the same day or the month's last."""
+    index = value.year * 12 + value.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last_day = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(value.day, last_day))
 
 
 def current_fiscal_year():

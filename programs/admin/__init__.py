@@ -9,6 +9,7 @@ from programs.admin.base import (
     ProgrammeAdmin,
     listing_checked_by,
 )
+from programs.admin.decisions import StageDecisionAdmin
 from programs.admin.followups import FollowUpAdmin
 from programs.admin.groups import GroupMemberInline, OccupationGroupAdmin
 from programs.admin.household_export import HouseholdExportMixin, export_filters
@@ -16,6 +17,7 @@ from programs.admin.household_import import HouseholdImportMixin, read_failure_m
 from programs.admin.households import FollowUpInline, HouseholdAdmin, HouseholdForm
 from programs.admin.logs import ExportLogAdmin
 from programs.admin.occupations import OccupationAdmin
+from programs.admin.parameters import ProgrammeYearAdmin, ProgrammeYearForm
 from programs.admin.products import ProductAdmin, ProductForm
 from programs.admin.progress import HouseholdProgressMixin
 from programs.admin.sages import SageAdmin, SageForm
@@ -46,8 +48,11 @@ __all__ = [
     "ProductAdmin",
     "ProductForm",
     "ProgrammeAdmin",
+    "ProgrammeYearAdmin",
+    "ProgrammeYearForm",
     "SageAdmin",
     "SageForm",
+    "StageDecisionAdmin",
     "TeamHouseholdForm",
     "TeamHouseholdFormSet",
     "TeamHouseholdInline",

@@ -14,7 +14,7 @@ class FollowUpAdmin(ProgrammeAdmin):
     list_select_related = ["household", "officer"]
     list_filter = ["household__district", "practising"]
     autocomplete_fields = ["household"]
-    fields = ["household", "visited_on", "practising", "monthly_income", "notes"]
+    fields = ["household", "visited_on", "practising", "monthly_income", "stopped_reason", "notes"]
 
     @admin.display(description=_("วันที่ติดตาม"), ordering="visited_on")
     def visited_on_be(self, obj):

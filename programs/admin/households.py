@@ -1,24 +1,30 @@
-"""Households: the changelist, the change form and the status actions."""
+"""Households: the changelist, the change form (the stage read-only: ``programs.stages``) and
+the one action, a dated, reasoned drop decision."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from programs import services
+from programs import kpis, schedule, stages
 from programs.admin.base import FiscalYearFilter, ProgrammeAdmin, listing_checked_by
 from programs.admin.household_export import HouseholdExportMixin
 from programs.admin.household_import import HouseholdImportMixin
-from programs.admin.progress import HouseholdProgressMixin
-from programs.models import FollowUp, Household
+from programs.admin.progress import HouseholdProgressMixin, KpiFilter, VillageFilter
+from programs.models import FollowUp, Household, IncomeSource
 from sammachip.admin_tools import (
     AuditedAdminMixin,
     CitizenIdAdminMixin,
     StaleEditAdminMixin,
 )
 from sammachip.citizen_id.forms import CitizenIdFormMixin
+from sammachip.fields import ThaiDateFormField
 from sammachip.paginator import LargeTablePaginator
 from sammachip.scoping import DistrictScopedAdminMixin
 
@@ -29,9 +35,64 @@ class HouseholdForm(CitizenIdFormMixin):
         fields = "__all__"
 
 
+class FollowUpDueFilter(admin.SimpleListFilter):
+    """The follow-up schedule (``programs.schedule``): visits due this week, overdue, or trained
+    and never visited; the officer's home links here."""
+
+    title = _("กำหนดติดตามผล")
+    parameter_name = "followup"
+
+    def lookups(self, request, model_admin):
+        return schedule.FILTER_CHOICES
+
+    def queryset(self, request, queryset):
+        if self.value() in dict(schedule.FILTER_CHOICES):
+            return schedule.households_in(queryset, self.value())
+        return queryset
+
+
+class StagePendingFilter(admin.SimpleListFilter):
+    """Households whose stage was typed before it was derived and kept (migration 0008) for an
+    officer to confirm (``StageDecision.PENDING_REASON``)."""
+
+    title = _("สถานะรอยืนยัน")
+    parameter_name = "stage_pending"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("สถานะเดิมรอเจ้าหน้าที่ยืนยัน"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.stage_pending()
+        return queryset
+
+
+class DropDecisionForm(forms.Form):
+    """The date and the reason of a decision that households gave the occupation up."""
+
+    decided_on = ThaiDateFormField(label=_("วันที่ตัดสินใจ"))
+    reason = forms.CharField(
+        label=_("เหตุผล"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        max_length=2000,
+    )
+
+    def clean_decided_on(self):
+        decided_on = self.cleaned_data["decided_on"]
+        if decided_on > timezone.localdate():
+            raise forms.ValidationError(_("วันที่ตัดสินใจต้องไม่เกินวันนี้"))
+        return decided_on
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("กรุณาระบุเหตุผล"))
+        return reason
+
+
 class FollowUpInline(DistrictScopedAdminMixin, admin.TabularInline):
     model = FollowUp
-    fields = ["visited_on", "practising", "monthly_income", "notes", "officer"]
+    fields = ["visited_on", "practising", "monthly_income", "stopped_reason", "notes", "officer"]
     readonly_fields = ["officer"]
     extra = 1
 
@@ -46,9 +107,9 @@ class HouseholdAdmin(
     AuditedAdminMixin,
     ProgrammeAdmin,
 ):
-    """Households: the list (scoped, paged by key), the form with its follow-ups, the status
-    actions; the Excel import (``household_import``), export (``household_export``) and the KPI
-    page (``progress``) are wired in ``get_urls`` from their own modules."""
+    """Households: the list (scoped, paged by key), the form with its follow-ups, the drop
+    decision action; the Excel import (``household_import``), export (``household_export``) and
+    the KPI page (``progress``) are wired in ``get_urls`` from their own modules."""
 
     form = HouseholdForm
     change_form_template = "admin/programs/citizen_id_change_form.html"
@@ -107,11 +168,25 @@ class HouseholdAdmin(
         "citizen_id_masked",
     ]
     list_select_related = ["village", "occupation"]
-    list_filter = ["district", "village__subdistrict", FiscalYearFilter, "status", "occupation"]
+    list_filter = [
+        "district",
+        "village__subdistrict",
+        FiscalYearFilter,
+        "status",
+        "occupation",
+        "occupation__type",
+        "target_group",
+        KpiFilter,
+        VillageFilter,
+        FollowUpDueFilter,
+        StagePendingFilter,
+    ]
     search_fields = ["first_name__startswith", "last_name__startswith", "=house_no"]
     search_help_text = _("ค้นหาด้วยชื่อหรือนามสกุล (ขึ้นต้นด้วย) บ้านเลขที่ หรือเลขประจำตัวประชาชน 13 หลัก")
     autocomplete_fields = ["village", "trainer_team", "group", "occupation"]
-    actions = ["mark_trained", "mark_practising"]
+    actions = ["record_drop_decision"]
+    # Derived from the record (programs.stages): shown, never typed.
+    readonly_fields = ["status", "income_after_source"]
     inlines = [FollowUpInline]
     fieldsets = [
         (
@@ -126,12 +201,27 @@ class HouseholdAdmin(
                     "last_name",
                     "citizen_id",
                     "phone",
+                    "target_group",
                 ]
             },
         ),
         (_("การฝึกอาชีพ"), {"fields": ["occupation", "trainer_team", "status", "group"]}),
-        (_("รายได้จากอาชีพ (บาท/เดือน)"), {"fields": ["income_before", "income_after"]}),
+        (
+            _("รายได้จากอาชีพ (บาท/เดือน)"),
+            {"fields": ["income_before", "income_after", "income_after_source"]},
+        ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        """An income typed here is the officer's ("manual"): follow-ups no longer replace it;
+        emptied, it comes back from the latest follow-up (``kpis.household_income_refresh``)."""
+        cleared = False
+        if "income_after" in form.changed_data:
+            cleared = obj.income_after is None
+            obj.income_after_source = IncomeSource.NONE if cleared else IncomeSource.MANUAL
+        super().save_model(request, obj, form, change)
+        if cleared and change:
+            kpis.household_income_refresh(households=[obj])
 
     @admin.display(description=_("ชื่อ-สกุล"), ordering="first_name")
     def full_name(self, obj):
@@ -151,26 +241,43 @@ class HouseholdAdmin(
             return
         super().save_formset(request, form, formset, change)
 
-    def _set_status(self, request, queryset, status):
-        changed = services.households_set_status(households=queryset, status=status)
-        self.message_user(
-            request,
-            ngettext(
-                "เปลี่ยนสถานะ %(n)d ครัวเรือนเป็น “%(s)s”",
-                "เปลี่ยนสถานะ %(n)d ครัวเรือนเป็น “%(s)s”",
-                changed,
+    @admin.action(description=_("บันทึกการตัดสินใจ (เลิก)"), permissions=["change"])
+    def record_drop_decision(self, request, queryset):
+        """Asks for the date and the reason on a page listing the households, then records a
+        ``StageDecision`` (dropped) for each (``programs.stages``)."""
+        households = list(queryset.select_related("village").order_by("village__code", "pk"))
+        form = DropDecisionForm(request.POST if "decided_on" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            decisions = stages.stage_decisions_record(
+                households=households,
+                decided_on=form.cleaned_data["decided_on"],
+                reason=form.cleaned_data["reason"],
+                officer=request.user,
             )
-            % {"n": changed, "s": Household.Status(status).label},
-            messages.SUCCESS,
+            self.message_user(
+                request,
+                ngettext(
+                    "บันทึกการตัดสินใจเลิกของ %(n)d ครัวเรือนแล้ว",
+                    "บันทึกการตัดสินใจเลิกของ %(n)d ครัวเรือนแล้ว",
+                    len(decisions),
+                )
+                % {"n": len(decisions)},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/programs/household/drop_decision.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("บันทึกการตัดสินใจ (เลิก)"),
+                "opts": self.opts,
+                "households": households,
+                "form": form,
+                "action": "record_drop_decision",
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
         )
-
-    @admin.action(description=_("เปลี่ยนสถานะเป็น ฝึกอบรมแล้ว"), permissions=["change"])
-    def mark_trained(self, request, queryset):
-        self._set_status(request, queryset, Household.Status.TRAINED)
-
-    @admin.action(description=_("เปลี่ยนสถานะเป็น ประกอบอาชีพ"), permissions=["change"])
-    def mark_practising(self, request, queryset):
-        self._set_status(request, queryset, Household.Status.PRACTISING)
 
     def get_urls(self):
         return [

@@ -49,6 +49,10 @@ class SageAdmin(
     fieldsets = [
         (None, {"fields": ["prefix", "first_name", "last_name", "village", "expertise"]}),
         (_("ข้อมูลที่เผยแพร่ได้เมื่อเลือกแสดงในทำเนียบ"), {"fields": ["bio", "photo", "is_public"]}),
+        (
+            _("วิทยากรสัมมาชีพชุมชน (ผ่านหลักสูตรของกรมการพัฒนาชุมชน)"),
+            {"fields": ["trainer_course", "trainer_centre", "trainer_year"]},
+        ),
         (_("ข้อมูลส่วนบุคคล (ไม่เผยแพร่)"), {"fields": ["phone", "phone_public", "citizen_id"]}),
     ]
 

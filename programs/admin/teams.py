@@ -1,12 +1,14 @@
 """Trainer teams: the sage's four members and the grid of the team's target households."""
 
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from programs import parameters
 from programs.admin.base import FiscalYearFilter, ProgrammeAdmin, listing_checked_by
-from programs.models import HOUSEHOLDS_PER_VILLAGE, Household, TeamMember, TrainerTeam
+from programs.models import Household, TeamMember, TrainerTeam, TrainingSession
+from sammachip import thaidate
 from sammachip.admin_tools import (
     AuditedAdminMixin,
     SensitivePostAdminMixin,
@@ -14,6 +16,24 @@ from sammachip.admin_tools import (
 )
 from sammachip.citizen_id.forms import CitizenIdFormMixin
 from sammachip.scoping import DistrictScopedAdminMixin
+
+
+class HasSessionFilter(admin.SimpleListFilter):
+    """Teams with or without a training session recorded (the officer's home links here)."""
+
+    title = _("การฝึกอบรม")
+    parameter_name = "has_session"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("มีการฝึกอบรมแล้ว")), ("no", _("ยังไม่มีการฝึกอบรม"))]
+
+    def queryset(self, request, queryset):
+        sessions = Exists(TrainingSession.objects.filter(team=OuterRef("pk")))
+        if self.value() == "yes":
+            return queryset.filter(sessions)
+        if self.value() == "no":
+            return queryset.filter(~sessions)
+        return queryset
 
 
 class TeamMemberInline(DistrictScopedAdminMixin, admin.TabularInline):
@@ -29,7 +49,15 @@ class TeamMemberInline(DistrictScopedAdminMixin, admin.TabularInline):
 class TeamHouseholdForm(CitizenIdFormMixin):
     class Meta:
         model = Household
-        fields = ["prefix", "first_name", "last_name", "house_no", "citizen_id", "phone", "status"]
+        fields = [
+            "prefix",
+            "first_name",
+            "last_name",
+            "house_no",
+            "citizen_id",
+            "phone",
+            "target_group",
+        ]
 
 
 class TeamHouseholdFormSet(BaseInlineFormSet):
@@ -70,14 +98,26 @@ class TeamHouseholdInline(DistrictScopedAdminMixin, admin.TabularInline):
     form = TeamHouseholdForm
     formset = TeamHouseholdFormSet
     fk_name = "trainer_team"
-    fields = ["prefix", "first_name", "last_name", "house_no", "citizen_id", "phone", "status"]
+    fields = [
+        "prefix",
+        "first_name",
+        "last_name",
+        "house_no",
+        "citizen_id",
+        "phone",
+        "target_group",
+        "status",
+    ]
+    # Derived from the record (programs.stages): shown, never typed.
+    readonly_fields = ["status"]
     verbose_name = _("ครัวเรือนเป้าหมาย")
     verbose_name_plural = _("ครัวเรือนเป้าหมายของทีม (ประมาณ 20 ครัวเรือน)")
     show_change_link = True
 
     def get_extra(self, request, obj=None, **kwargs):
         existing = obj.households.count() if obj else 0
-        return max(1, HOUSEHOLDS_PER_VILLAGE - existing)
+        year = obj.fiscal_year if obj else thaidate.current_fiscal_year()
+        return max(1, parameters.for_year(year).households_per_village - existing)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -98,7 +138,7 @@ class TrainerTeamAdmin(
         "household_count",
     ]
     list_select_related = ["village", "sage", "occupation"]
-    list_filter = [FiscalYearFilter, "district", "occupation"]
+    list_filter = [FiscalYearFilter, "district", "occupation", HasSessionFilter]
     search_fields = ["village__name_th__startswith", "=village__code"]
     autocomplete_fields = ["village", "sage", "occupation"]
     inlines = [TeamMemberInline, TeamHouseholdInline]
@@ -130,17 +170,18 @@ class TrainerTeamAdmin(
         team = form.instance
         members = team.members.count()
         households = team.households.count()
-        if members != 4:
+        guidance = parameters.for_year(team.fiscal_year)  # warnings only, never a block
+        if members + 1 != guidance.team_size:
             messages.warning(
                 request,
-                _("ทีมวิทยากรตามแนวทางมี 5 คน (ปราชญ์ + สมาชิก 4 คน) ขณะนี้มี %(n)d คน")
-                % {"n": members + 1},
+                _("ทีมวิทยากรตามแนวทางมี %(size)d คน (ปราชญ์ + สมาชิก %(members)d คน) ขณะนี้มี %(n)d คน")
+                % {"size": guidance.team_size, "members": guidance.team_size - 1, "n": members + 1},
             )
-        if abs(households - HOUSEHOLDS_PER_VILLAGE) > 5:
+        if abs(households - guidance.households_per_village) > 5:
             messages.warning(
                 request,
-                _("แนวทางกำหนดครัวเรือนเป้าหมายประมาณ 20 ครัวเรือนต่อหมู่บ้าน ขณะนี้มี %(n)d ครัวเรือน")
-                % {"n": households},
+                _("แนวทางกำหนดครัวเรือนเป้าหมายประมาณ %(target)d ครัวเรือนต่อหมู่บ้าน ขณะนี้มี %(n)d ครัวเรือน")
+                % {"target": guidance.households_per_village, "n": households},
             )
         if team.sage.village_id != team.village_id:
             messages.warning(request, _("ปราชญ์ของทีมอยู่ต่างหมู่บ้านกับหมู่บ้านเป้าหมาย"))

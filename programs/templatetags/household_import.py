@@ -58,3 +58,11 @@ def _message(error):
     return getattr(error, "message", None) or _(
         "เกิดข้อผิดพลาดระหว่างนำเข้า ระบบไม่ได้บันทึกข้อมูลใด กรุณาแจ้งผู้ดูแลระบบพร้อมวันเวลาที่เกิดเหตุ"
     )
+
+
+@register.simple_tag
+def status_ignored_notice():
+    """Why the file's สถานะ column was not imported (``HouseholdResource``)."""
+    from programs.resources import STATUS_IGNORED_NOTICE
+
+    return STATUS_IGNORED_NOTICE

@@ -7,7 +7,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, TemplateView
 
 from articles.models import Article
-from programs import public_stats, services
+from programs import kpis, public_stats
 from programs.models import Household, Product
 from sammachip.cache import cache_public_page
 from villages.models import District, Village
@@ -69,7 +69,7 @@ class DistrictDetailView(DetailView):
             years=sorted(years.items(), reverse=True),
             figures=figures,
             row=figures.district(district.code),
-            progress=services.village_progress(fiscal_year=fiscal_year, villages=villages),
+            progress=kpis.village_progress(fiscal_year=fiscal_year, villages=villages),
             articles=list(
                 Article.objects.published()
                 .for_listing()

@@ -1,7 +1,18 @@
+import datetime
 import itertools
 from decimal import Decimal
 
-from programs.models import Household, Occupation, OccupationGroup, Product, Sage, TrainerTeam
+from programs.models import (
+    FollowUp,
+    Household,
+    Occupation,
+    OccupationGroup,
+    Product,
+    Sage,
+    StageDecision,
+    TrainerTeam,
+    TrainingSession,
+)
 from sammachip import citizen_id
 from tests.factories import make_village
 
@@ -35,6 +46,10 @@ def make_team(*, village=None, fiscal_year=2568, sage=None, occupation=None):
 
 
 def make_household(*, village=None, fiscal_year=2568, status="target", **fields):
+    """A household at ``status``: the stage is derived (``programs.stages``), so the record
+    behind it is made — trained: it attended a session of its team (the village's team of that
+    year, made if need be); practising: and a follow-up says it practises; grouped: and it is a
+    member of a group (``group=`` or a new one); dropped: an officer's dated decision."""
     village = village or make_village()
     fields.setdefault("first_name", "สมชาย")
     fields.setdefault("last_name", f"ทดสอบ{next(_n)}")
@@ -43,9 +58,45 @@ def make_household(*, village=None, fiscal_year=2568, status="target", **fields)
     for key in ("income_before", "income_after"):
         if fields.get(key) is not None:
             fields[key] = Decimal(str(fields[key]))
-    return Household.objects.create(
-        village=village, fiscal_year=fiscal_year, status=status, **fields
+    if status == "grouped" and fields.get("group") is None:
+        fields["group"] = make_group(village=village)
+    household = Household.objects.create(village=village, fiscal_year=fiscal_year, **fields)
+    if status in ("trained", "practising", "grouped"):
+        team = household.trainer_team or (
+            TrainerTeam.objects.filter(village=village, fiscal_year=fiscal_year).first()
+            or make_team(village=village, fiscal_year=fiscal_year)
+        )
+        session = make_session(team=team)
+        session.attendees.add(household)
+    if status in ("practising", "grouped"):
+        FollowUp.objects.create(
+            household=household, visited_on=_training_day(fiscal_year), practising=True
+        )
+    if status == "dropped":
+        StageDecision.objects.create(
+            household=household, decided_on=_training_day(fiscal_year), reason="ทดสอบ: เลิกแล้ว"
+        )
+    household.refresh_from_db()
+    assert household.status == status, (household.status, status)
+    return household
+
+
+def _training_day(fiscal_year):
+    """1 February of the fiscal year (CE date), inside it whatever the year."""
+    return datetime.date(fiscal_year - 543, 2, 1)
+
+
+def make_session(*, team, start_date=None, end_date=None, attendees=()):
+    """A session of ``team`` (one day in its fiscal year unless dates are given)."""
+    start_date = start_date or _training_day(team.fiscal_year)
+    session = TrainingSession.objects.filter(
+        team=team, start_date=start_date, end_date=end_date or start_date
+    ).first() or TrainingSession.objects.create(
+        team=team, start_date=start_date, end_date=end_date or start_date
     )
+    if attendees:
+        session.attendees.add(*attendees)
+    return session
 
 
 def make_group(*, village=None, occupation=None, name=None):

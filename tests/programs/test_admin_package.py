@@ -24,6 +24,7 @@ SECTIONS = [
     "sages",
     "teams",
     "households",
+    "decisions",
     "household_import",
     "household_export",
     "progress",
@@ -32,6 +33,7 @@ SECTIONS = [
     "groups",
     "products",
     "logs",
+    "parameters",
 ]
 
 

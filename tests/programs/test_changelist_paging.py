@@ -16,6 +16,8 @@ pytestmark = pytest.mark.django_db
 
 ADMIN_ORDER = ["village__code", "house_no", "id"]  # Household.Meta.ordering, as the admin uses it
 CHANGELIST = "/admin/programs/household/"
+# The household list's one action: a dated, reasoned drop decision (programs.stages).
+DROP = {"decided_on": "01/02/2568", "reason": "ย้ายออกจากหมู่บ้าน"}
 
 
 def postgresql_only():
@@ -252,11 +254,17 @@ def test_an_action_on_all_rows_of_a_capped_search_is_refused(
     on_page = [str(h.pk) for h in Household.objects.order_by(*ADMIN_ORDER)[:5]]
     response = province_client.post(
         CHANGELIST + "?q=สมชาย",
-        {"action": "mark_trained", "select_across": "1", "index": "0", "_selected_action": on_page},
+        {
+            "action": "record_drop_decision",
+            "select_across": "1",
+            "index": "0",
+            "_selected_action": on_page,
+            **DROP,
+        },
         follow=True,
     )
     assert "เลือกทั้งหมดไม่ได้" in response.content.decode()
-    assert not Household.objects.filter(status="trained").exists()
+    assert not Household.objects.filter(status="dropped").exists()
 
 
 def test_an_action_on_the_selected_rows_of_a_capped_search_runs(
@@ -266,22 +274,28 @@ def test_an_action_on_the_selected_rows_of_a_capped_search_runs(
     chosen = [str(households[0].pk), str(households[1].pk)]
     province_client.post(
         CHANGELIST + "?q=สมชาย",
-        {"action": "mark_trained", "select_across": "0", "index": "0", "_selected_action": chosen},
+        {
+            "action": "record_drop_decision",
+            "select_across": "0",
+            "index": "0",
+            "_selected_action": chosen,
+            **DROP,
+        },
     )
-    assert sorted(Household.objects.filter(status="trained").values_list("pk", flat=True)) == (
+    assert sorted(Household.objects.filter(status="dropped").values_list("pk", flat=True)) == (
         sorted(int(pk) for pk in chosen)
     )
 
 
-def test_a_status_action_on_the_plain_list_runs(province_client, households):
+def test_a_decision_action_on_the_plain_list_runs(province_client, households):
     """The changelist queryset outer-joins the occupation; PostgreSQL refused to lock it."""
     chosen = [str(households[0].pk)]
     response = province_client.post(
         CHANGELIST,
-        {"action": "mark_practising", "index": "0", "_selected_action": chosen},
+        {"action": "record_drop_decision", "index": "0", "_selected_action": chosen, **DROP},
         follow=True,
     )
     assert response.status_code == 200
-    assert list(Household.objects.filter(status="practising").values_list("pk", flat=True)) == [
+    assert list(Household.objects.filter(status="dropped").values_list("pk", flat=True)) == [
         households[0].pk
     ]

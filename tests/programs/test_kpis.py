@@ -3,10 +3,12 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from programs import services
-from programs.models import OccupationGroup
-from tests.factories import make_village
+from programs import kpis
+from programs.models import Household, OccupationGroup
+from tests.factories import make_user, make_village
 from tests.programs.factories import make_household, make_occupation
 
 pytestmark = pytest.mark.django_db
@@ -14,47 +16,52 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def handmade(geography):
-    """อ.พล, FY 2568, two target villages:
+    """อ.พล, FY 2568, two target villages (each with its team: the factory makes it for the
+    trained households):
 
     village A: 4 households — practising (1000 → 1100), grouped (2000 → 2000),
-               trained (1000 → 1030), dropped (500 → none); one group (the grouped household).
-    village B: 2 households — target (no income), practising (0 → 800: excluded, before = 0).
+               practising (1000 → 1030), dropped before any training (500 → none); one group
+               (the grouped household).
+    village B: 2 households — target (no income), trained (0 → 800: not practising, and
+               before = 0).
     Another year's household in village A must not count.
 
-    share practising = (practising + grouped) / (trained + practising + grouped) = 3 / 4 = 75 %
-    income change over households with both incomes and before > 0 (1000/1100, 2000/2000,
-    1000/1030): mean before 4000/3, mean after 4130/3 → +130/4000 = +3.25 %
-    groups = villages with a grouped household / target villages = 1 / 2 = 50 %
+    share practising = (practising + grouped) / ever trained (trained, practising, grouped and
+    those dropped after a session: none here) = 3 / 4 = 75 %
+    income change over practising households with both incomes and before > 0 (1000/1100,
+    2000/2000, 1000/1030): mean before 4000/3, mean after 4130/3 → +130/4000 = +3.25 %
+    groups = target villages (with a team) with a grouped household / target villages = 1 / 2
+    = 50 %
     """
     a = make_village(subdistrict="401207", moo=1)
     b = make_village(subdistrict="401207", moo=2)
     group = OccupationGroup.objects.create(village=a, name="กลุ่มทอผ้า", occupation=make_occupation())
     make_household(village=a, status="practising", income_before=1000, income_after=1100)
     make_household(village=a, status="grouped", income_before=2000, income_after=2000, group=group)
-    make_household(village=a, status="trained", income_before=1000, income_after=1030)
+    make_household(village=a, status="practising", income_before=1000, income_after=1030)
     make_household(village=a, status="dropped", income_before=500)
     make_household(village=b, status="target")
-    make_household(village=b, status="practising", income_before=0, income_after=800)
+    make_household(village=b, status="trained", income_before=0, income_after=800)
     make_household(
         village=a, fiscal_year=2567, status="practising", income_before=1, income_after=1000
     )
 
 
 def test_share_practising(handmade):
-    [row] = services.district_kpis(fiscal_year=2568)
+    [row] = kpis.district_kpis(fiscal_year=2568)
     assert row["practising_share"] == Decimal(3) / Decimal(4)
     assert not row["practising_met"]
 
 
 def test_income_change(handmade):
-    [row] = services.district_kpis(fiscal_year=2568)
+    [row] = kpis.district_kpis(fiscal_year=2568)
     assert row["income_change"].quantize(Decimal("0.0001")) == Decimal("0.0325")
     assert row["households_with_income"] == 3
     assert row["income_met"]
 
 
 def test_group_share(handmade):
-    [row] = services.district_kpis(fiscal_year=2568)
+    [row] = kpis.district_kpis(fiscal_year=2568)
     assert (row["grouped_villages"], row["villages"]) == (1, 2)
     assert row["group_share"] == Decimal("0.5")
     assert row["groups_met"]
@@ -62,7 +69,7 @@ def test_group_share(handmade):
 
 def test_kpis_take_a_fixed_number_of_queries(handmade, django_assert_num_queries):
     with django_assert_num_queries(3):
-        services.district_kpis(fiscal_year=2568)
+        kpis.district_kpis(fiscal_year=2568)
 
 
 def test_progress_page_shows_the_figures(phon_client, handmade):
@@ -79,3 +86,102 @@ def test_progress_page_is_scoped(client, muang_officer, handmade):
     response = client.get("/admin/programs/household/progress/", {"fiscal_year": 2568})
     assert response.context["kpis"] == []
     assert response.context["progress"] == []
+
+
+# ---- the KPI page as the officer's dashboard -----------------------------------------------
+
+PAGE = "/admin/programs/household/progress/"
+
+
+def listed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return {household.pk for household in response.context["cl"].result_list}
+
+
+def test_each_number_drills_down_to_exactly_its_households(phon_client, handmade):
+    response = phon_client.get(PAGE, {"fiscal_year": 2568})
+    [row] = response.context["kpis"]
+    year = Household.objects.filter(fiscal_year=2568)
+    assert listed(phon_client, row["links"]["all"]) == set(year.values_list("pk", flat=True))
+    trained = year.exclude(status__in=["target", "dropped"])
+    assert listed(phon_client, row["links"]["trained"]) == set(trained.values_list("pk", flat=True))
+    practising = year.filter(status__in=["practising", "grouped"])
+    assert listed(phon_client, row["links"]["practising"]) == set(
+        practising.values_list("pk", flat=True)
+    )
+    assert len(listed(phon_client, row["links"]["income"])) == row["households_with_income"]
+    assert len(listed(phon_client, row["links"]["grouped"])) == 1
+
+
+def test_village_and_breakdown_links_are_filtered_and_scoped(client, phon_client, handmade):
+    response = phon_client.get(PAGE, {"fiscal_year": 2568})
+    village_row = response.context["progress"][0]
+    village = village_row["village"]
+    expected = set(
+        Household.objects.filter(fiscal_year=2568, village=village).values_list("pk", flat=True)
+    )
+    assert listed(phon_client, village_row["links"]["all"]) == expected
+    for row in response.context["breakdown"]["target_groups"]:
+        assert len(listed(phon_client, row["links"]["all"])) == row["households"]
+    for row in response.context["breakdown"]["occupation_types"]:
+        assert len(listed(phon_client, row["links"]["trained"])) == row["trained"]
+    # Another district's officer following the same link sees none of them.
+    client.force_login(make_user(districts=["4001"]))
+    assert listed(client, village_row["links"]["all"]) == set()
+
+
+def test_the_page_shows_breakdowns_trend_and_both_forms_of_kpi2(phon_client, handmade):
+    html = phon_client.get(PAGE, {"fiscal_year": 2568}).content.decode()
+    assert 'id="occupation-type-table"' in html
+    assert 'id="target-group-table"' in html
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="kpi-trend"' in html
+    assert 'id="trend-table"' in html
+    # Village form: village A's practising mean 4000 → 4130 (+3.25 %) rose; B has none measured.
+    assert 'class="income-villages">1 / 1 (100.0%)</td>' in html
+    assert "เป้าหมายปีนี้" in html
+
+
+def test_provincial_staff_see_the_summary_first_then_one_district_paged(
+    province_client, handmade, monkeypatch
+):
+    response = province_client.get(PAGE, {"fiscal_year": 2568})
+    assert response.context["progress"] == []
+    assert 'id="village-table-hint"' in response.content.decode()
+    monkeypatch.setattr("programs.admin.progress.VILLAGES_PER_PAGE", 1)
+    response = province_client.get(PAGE, {"fiscal_year": 2568, "district": "4012"})
+    assert len(response.context["progress"]) == 1
+    assert response.context["village_page"].paginator.num_pages == 2
+    second = province_client.get(PAGE, {"fiscal_year": 2568, "district": "4012", "page": 2})
+    assert second.context["progress"][0]["village"] != response.context["progress"][0]["village"]
+
+
+def _page_queries(client, params):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(PAGE, params).status_code == 200
+    return len(queries)
+
+
+def _more_data():
+    for moo in (5, 6, 7):
+        village = make_village(subdistrict="401207", moo=moo)
+        for status in ("practising", "grouped", "trained", "dropped"):
+            make_household(village=village, status=status, income_before=1000, income_after=1100)
+    village = make_village(subdistrict="400101", moo=9)
+    make_household(village=village, status="practising", income_before=1000, income_after=1200)
+
+
+def test_the_page_takes_a_fixed_number_of_queries(client, phon_officer, province_staff, handmade):
+    """The same number of queries with one district's few villages and with more data."""
+
+    def counts():
+        client.force_login(phon_officer)
+        officer = _page_queries(client, {"fiscal_year": 2568})
+        client.force_login(province_staff)
+        province = _page_queries(client, {"fiscal_year": 2568})
+        district = _page_queries(client, {"fiscal_year": 2568, "district": "4012"})
+        return officer, province, district
+
+    before = counts()
+    _more_data()
+    assert counts() == before

@@ -176,9 +176,11 @@ def test_mobile_phone_with_dashes_is_accepted(phon_client, two_districts):
 
 
 def test_follow_up_date_typed_in_buddhist_era(phon_client, two_districts):
-    household = make_household(village=two_districts["phon"])
+    # FY 2567 (1 Oct 2566 – 30 Sep 2567): a visit on 21/06/2567 falls inside the household's year.
+    household = make_household(village=two_districts["phon"], fiscal_year=2567)
     data = household_form(
         two_districts["phon"],
+        fiscal_year=2567,
         citizen_id="",
         first_name=household.first_name,
         last_name=household.last_name,

@@ -6,9 +6,9 @@ import datetime
 import pytest
 from django.test import Client
 
-from programs import services
 from programs.models import Household
 from tests.factories import make_user
+from tests.programs.factories import make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -105,9 +105,8 @@ def test_a_system_write_between_load_and_save_is_not_someone_elses_edit(phon_cli
     url = change_url("household", household.pk)
     form_a = loaded_form(phon_client, url)
 
-    services.households_set_status(
-        households=Household.objects.filter(pk=household.pk), status=Household.Status.TRAINED
-    )
+    # The system moves the stage: an attendance recorded (programs.stages, with .update()).
+    make_session(team=programme["phon"]["team"], attendees=[household])
     response = phon_client.post(url, {**form_a, "phone": "0812345678"})
 
     assert response.status_code == 302

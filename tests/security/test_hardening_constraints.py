@@ -43,8 +43,8 @@ def test_session_ending_before_it_starts_is_refused_in_thai(province_client, pro
         "/admin/programs/trainingsession/add/",
         {
             "team": programme["phon"]["team"].pk,
-            "start_date": "22/06/2567",
-            "end_date": "21/06/2567",
+            "start_date": "22/06/2568",
+            "end_date": "21/06/2568",
             "place": "sage_home",
         },
     )

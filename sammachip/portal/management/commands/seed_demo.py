@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from programs.demo import seed_programme
+from programs.kpis import occupation_types_from_kinds
 from sammachip.models import User
 from sammachip.portal.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_VILLAGES
 from villages.models import District, Subdistrict, Village
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         if not District.objects.filter(code="4012").exists():
             call_command("load_geography", province=["40"], stdout=self.stdout)
         call_command("loaddata", settings.BASE_DIR / "fixtures" / "occupations.json", verbosity=0)
+        occupation_types_from_kinds()  # the fixture names the older kinds only
         with transaction.atomic():
             self.seed_users()
             self.seed_villages()

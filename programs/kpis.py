@@ -1,0 +1,479 @@
+"""The department's KPIs, as it reports them (DESIGN.md, "KPIs per district and fiscal year").
+
+* **KPI 1, share practising** = households ``practising`` + ``grouped`` / households *ever trained*
+  that year: trained or beyond, and those dropped after attending a training session (a household
+  dropped before any session was never trained);
+* **KPI 2, income change** over the **practising** households (``practising``, ``grouped``) with
+  both incomes recorded and ``income_before`` > 0, reported two ways: the mean form
+  ((mean ``income_after`` − mean ``income_before``) / mean ``income_before``) and the village
+  form (the number and share of villages whose practising households' mean rose by at least the
+  target). ``income_after`` is the latest follow-up's income in the year's evaluation window
+  unless an officer typed it (``Household.income_after_source``, kept by
+  ``household_income_refresh``);
+* **KPI 3, groups** = target villages (those with a trainer team that fiscal year) where at least
+  one of the year's households is in an occupational group / target villages.
+
+Targets are the year's parameters (``programs.parameters.for_year``: per cent), compared here as
+fractions. A ratio whose denominator is zero is ``None`` (shown "—"), never a division by zero.
+Everything is computed live from the tables, in a fixed number of queries whatever the data size.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Sum, Value, When
+from django.utils.translation import gettext as _
+
+from programs import parameters
+from programs.models import (
+    FollowUp,
+    Household,
+    IncomeSource,
+    OccupationType,
+    Product,
+    TrainerTeam,
+    TrainingSession,
+)
+from sammachip import cache, thaidate
+
+HUNDRED = Decimal(100)
+# Today's targets as fractions (the defaults of ``ProgrammeYear``): the public pages measure
+# against these.
+TARGET_PRACTISING = Decimal("0.85")
+TARGET_INCOME_CHANGE = Decimal("0.03")
+TARGET_GROUPS = Decimal("0.10")
+
+# What the drill-down of the KPI page (``?kpi=``, ``programs.admin.households.KpiFilter``) and
+# the aggregates share: each KPI's households as one condition on the household table.
+# Dropped after a session: one uncorrelated subquery over the dropped households' attendance
+# (hashed once by PostgreSQL, so the big aggregates stay parallel), not a probe per row.
+DROPPED_ATTENDED = TrainingSession.attendees.through.objects.filter(
+    household__status=Household.Status.DROPPED
+).values("household_id")
+EVER_TRAINED = Q(status__in=Household.TRAINED_OR_BEYOND) | Q(
+    status=Household.Status.DROPPED, pk__in=DROPPED_ATTENDED
+)
+PRACTISING = Q(status__in=Household.PRACTISING_STATUSES)
+WITH_INCOME = PRACTISING & Q(income_before__gt=0, income_after__isnull=False)
+GROUPED = Q(group__isnull=False)
+DRILL_DOWN = {
+    "trained": EVER_TRAINED,
+    "practising": PRACTISING,
+    "income": WITH_INCOME,
+    "grouped": GROUPED,
+}
+
+
+def ratio(numerator, denominator):
+    """``numerator / denominator`` as a Decimal, ``None`` when the denominator is zero or None."""
+    if not denominator or numerator is None:
+        return None
+    return Decimal(numerator) / Decimal(denominator)
+
+
+def targets(year):
+    """The year's targets (a ``ProgrammeYear``) as fractions."""
+    return {
+        "practising": Decimal(year.target_practising) / HUNDRED,
+        "income": Decimal(year.target_income_change) / HUNDRED,
+        "groups": Decimal(year.target_groups) / HUNDRED,
+    }
+
+
+def _measures(*only):
+    """The aggregates every KPI is made from, for ``.values(...).annotate(**_measures())``;
+    ``only`` names a subset (fewer expressions a row when the table is large)."""
+    measures = {
+        "total": Count("id"),
+        "trained": Count("id", filter=EVER_TRAINED),
+        "practising": Count("id", filter=PRACTISING),
+        "dropped": Count("id", filter=Q(status=Household.Status.DROPPED)),
+        "with_income": Count("id", filter=WITH_INCOME),
+        "sum_before": Sum("income_before", filter=WITH_INCOME),
+        "sum_after": Sum("income_after", filter=WITH_INCOME),
+        "grouped": Count("id", filter=GROUPED),
+    }
+    return {name: measures[name] for name in only} if only else measures
+
+
+def _add(into, row):
+    for key in ("total", "trained", "practising", "dropped", "with_income", "grouped"):
+        into[key] = into.get(key, 0) + (row[key] or 0)
+    for key in ("sum_before", "sum_after"):
+        into[key] = into.get(key, Decimal(0)) + Decimal(row[key] or 0)
+    return into
+
+
+def _income_change(row):
+    """(mean after − mean before) / mean before over the same households: the ratio of sums."""
+    if not row.get("with_income") or not row.get("sum_before"):
+        return None
+    return (Decimal(row["sum_after"]) - Decimal(row["sum_before"])) / Decimal(row["sum_before"])
+
+
+def _figures(row, goal):
+    """KPI 1 and the mean form of KPI 2 from summed measures."""
+    n = row.get("with_income", 0)
+    share = ratio(row.get("practising", 0), row.get("trained", 0))
+    change = _income_change(row)
+    return {
+        "households": row.get("total", 0),
+        "trained": row.get("trained", 0),
+        "practising": row.get("practising", 0),
+        "dropped": row.get("dropped", 0),
+        "households_with_income": n,
+        "mean_income_before": Decimal(row["sum_before"]) / n if n else None,
+        "mean_income_after": Decimal(row["sum_after"]) / n if n else None,
+        "practising_share": share,
+        "income_change": change,
+        "practising_met": share is not None and share >= goal["practising"],
+        "income_met": change is not None and change >= goal["income"],
+    }
+
+
+def district_kpis(*, fiscal_year, districts=None):
+    """The department's three KPIs per district for one fiscal year (BE), both forms of KPI 2.
+
+    One dict per district with households that year, in code order; besides the figures of
+    ``_figures``: ``villages`` (target villages: with a team that year), ``grouped_villages``
+    (of those, with a household of the year in a group), ``group_share``, ``groups_met``,
+    ``listed_villages`` (villages with households), ``income_villages`` (villages with practising
+    households with both incomes), ``income_villages_rose`` (of those, whose mean rose by at
+    least the target), ``income_villages_share`` and ``targets`` (fractions). Three queries.
+    """
+    goal = targets(parameters.for_year(fiscal_year))
+    households = Household.objects.filter(fiscal_year=fiscal_year)
+    teams = TrainerTeam.objects.filter(fiscal_year=fiscal_year)
+    if districts is not None:
+        households = households.filter(district__in=districts)
+        teams = teams.filter(district__in=districts)
+    per_village = households.values("district_id", "district__name_th", "village_id").annotate(
+        **_measures()
+    )
+    team_villages = {}
+    for district_id, village_id in teams.values_list("district_id", "village_id").distinct():
+        team_villages.setdefault(district_id, set()).add(village_id)
+
+    districts_seen = {}
+    for row in per_village.order_by():
+        district = districts_seen.setdefault(
+            row["district_id"],
+            {"name": row["district__name_th"], "sums": {}, "villages": []},
+        )
+        _add(district["sums"], row)
+        district["villages"].append(row)
+
+    result = []
+    for code in sorted(districts_seen):
+        district = districts_seen[code]
+        target_villages = team_villages.get(code, set())
+        grouped = {r["village_id"] for r in district["villages"] if r["grouped"]}
+        grouped_villages = len(grouped & target_villages)
+        village_changes = [_income_change(r) for r in district["villages"]]
+        measured = [change for change in village_changes if change is not None]
+        rose = sum(1 for change in measured if change >= goal["income"])
+        group_share = ratio(grouped_villages, len(target_villages))
+        result.append(
+            {
+                "district_code": code,
+                "district_name": district["name"],
+                **_figures(district["sums"], goal),
+                "listed_villages": len(district["villages"]),
+                "villages": len(target_villages),
+                "grouped_villages": grouped_villages,
+                "group_share": group_share,
+                "groups_met": group_share is not None and group_share >= goal["groups"],
+                "income_villages": len(measured),
+                "income_villages_rose": rose,
+                "income_villages_share": ratio(rose, len(measured)),
+                "targets": goal,
+            }
+        )
+    return result
+
+
+def kpi_totals(rows):
+    """The province (or the user's districts) from ``district_kpis`` rows: the sums, and the
+    ratios made from them (no query)."""
+    if not rows:
+        return None
+    goal = rows[0]["targets"]
+    sums = {
+        "total": sum(r["households"] for r in rows),
+        "trained": sum(r["trained"] for r in rows),
+        "practising": sum(r["practising"] for r in rows),
+        "dropped": sum(r["dropped"] for r in rows),
+        "with_income": sum(r["households_with_income"] for r in rows),
+        "sum_before": sum(
+            (r["mean_income_before"] * r["households_with_income"])
+            for r in rows
+            if r["households_with_income"]
+        ),
+        "sum_after": sum(
+            (r["mean_income_after"] * r["households_with_income"])
+            for r in rows
+            if r["households_with_income"]
+        ),
+    }
+    villages = sum(r["villages"] for r in rows)
+    grouped = sum(r["grouped_villages"] for r in rows)
+    measured = sum(r["income_villages"] for r in rows)
+    rose = sum(r["income_villages_rose"] for r in rows)
+    group_share = ratio(grouped, villages)
+    return {
+        **_figures(sums, goal),
+        "listed_villages": sum(r["listed_villages"] for r in rows),
+        "villages": villages,
+        "grouped_villages": grouped,
+        "group_share": group_share,
+        "groups_met": group_share is not None and group_share >= goal["groups"],
+        "income_villages": measured,
+        "income_villages_rose": rose,
+        "income_villages_share": ratio(rose, measured),
+        "targets": goal,
+    }
+
+
+def village_kpis(*, fiscal_year, villages):
+    """``{village pk: figures}`` (KPI 1, KPI 2's mean for the village and whether it rose by the
+    target, whether a household of the year is in a group) for the given villages: two queries
+    (the year's targets and one aggregate)."""
+    goal = targets(parameters.for_year(fiscal_year))
+    rows = (
+        Household.objects.filter(fiscal_year=fiscal_year, village__in=villages)
+        .values("village_id")
+        .annotate(**_measures())
+        .order_by()
+    )
+    result = {}
+    for row in rows:
+        figures = _figures(row, goal)
+        figures["grouped"] = row["grouped"]
+        result[row["village_id"]] = figures
+    return result
+
+
+def _breakdown_rows(rows, labels, goal):
+    result = []
+    for value, label in labels:
+        row = rows.get(value)
+        if row is None:
+            continue
+        result.append({"key": value, "label": label, **_figures(row, goal)})
+    return result
+
+
+def kpi_breakdown(*, fiscal_year, households):
+    """KPI 1 and KPI 2 (mean form) of the year's ``households`` (a scoped queryset) by occupation
+    type and by target group, with the number of occupational groups of each occupation type.
+    Returns ``{"occupation_types": [...], "target_groups": [...]}``, each row with ``key`` (the
+    changelist filter's value; ``None``: not recorded), ``label`` and the figures. Four queries
+    (the targets, the types, one scan of the year's households by type × target group, the
+    groups by type)."""
+    goal = targets(parameters.for_year(fiscal_year))
+    households = households.filter(fiscal_year=fiscal_year)
+    types = list(OccupationType.objects.values_list("pk", "name"))
+    by_type, by_group = {}, {}
+    for row in (
+        households.values("occupation__type", "target_group").annotate(**_measures()).order_by()
+    ):
+        _add(by_type.setdefault(row["occupation__type"], {}), row)
+        _add(by_group.setdefault(row["target_group"], {}), row)
+    # Groups of each type (the group's occupation) with a member household of the year.
+    group_counts = {
+        row["group__occupation__type"]: row["n"]
+        for row in households.filter(GROUPED)
+        .values("group__occupation__type")
+        .annotate(n=Count("group", distinct=True))
+        .order_by()
+    }
+    labels = [*types, (None, _("ไม่ระบุประเภท"))]
+    for type_key in group_counts.keys() - by_type.keys():
+        by_type[type_key] = {"total": 0}  # groups of a type none of the year's households has
+    occupation_rows = _breakdown_rows(by_type, labels, goal)
+    for row in occupation_rows:
+        row["groups"] = group_counts.get(row["key"], 0)
+    group_labels = [*Household.TargetGroup.choices, ("", _("ไม่ระบุกลุ่มเป้าหมาย"))]
+    return {
+        "occupation_types": occupation_rows,
+        "target_groups": _breakdown_rows(by_group, group_labels, goal),
+    }
+
+
+def kpi_trend(*, households, teams, fiscal_years):
+    """The three KPIs (KPI 2 in its mean form) of the scoped ``households`` and ``teams`` for
+    each of ``fiscal_years``, oldest first, each with its year's targets. Four queries, none
+    with a ``COUNT(DISTINCT)`` over the households (it would sort every row of six years)."""
+    years = sorted(fiscal_years)
+    goals = {year: targets(row) for year, row in parameters.for_years(years).items()}
+    rows = {
+        row["fiscal_year"]: row
+        for row in households.filter(fiscal_year__in=years)
+        .values("fiscal_year")
+        .annotate(**_measures("trained", "practising", "with_income", "sum_before", "sum_after"))
+        .order_by()
+    }
+    team_villages = set(
+        teams.filter(fiscal_year__in=years).values_list("fiscal_year", "village_id")
+    )
+    grouped_villages = set(
+        households.filter(GROUPED, fiscal_year__in=years)
+        .values_list("fiscal_year", "village_id")
+        .distinct()
+        .order_by()
+    )
+    trend = []
+    for year in years:
+        row = rows.get(year, {})
+        goal = goals[year]
+        villages = sum(1 for y, _village in team_villages if y == year)
+        grouped = sum(1 for key in grouped_villages & team_villages if key[0] == year)
+        group_share = ratio(grouped, villages)
+        trend.append(
+            {
+                "fiscal_year": year,
+                **_figures(row, goal),
+                "villages": villages,
+                "grouped_villages": grouped,
+                "group_share": group_share,
+                "groups_met": group_share is not None and group_share >= goal["groups"],
+                "targets": goal,
+            }
+        )
+    return trend
+
+
+def village_progress(*, fiscal_year, villages):
+    """Per village, the stages of the programme for one fiscal year, derived from the data.
+
+    Stages follow the legacy post's objectives: sage chosen → team formed (the sage + 4) →
+    households selected → trained → followed up → practising share → group formed → OTOP product.
+    A fixed number of queries for any number of villages. (The public district page shows it:
+    its counts are the household statuses, as they were.)
+    """
+    teams = {
+        team.village_id: team
+        for team in TrainerTeam.objects.filter(fiscal_year=fiscal_year, village__in=villages)
+        .select_related("sage", "occupation")
+        .annotate(member_count=Count("members"))
+    }
+    household_rows = {
+        row["village_id"]: row
+        for row in Household.objects.filter(fiscal_year=fiscal_year, village__in=villages)
+        .values("village_id")
+        .annotate(
+            total=Count("id"),
+            trained=Count("id", filter=Q(status__in=Household.TRAINED_OR_BEYOND)),
+            practising=Count("id", filter=Q(status__in=Household.PRACTISING_STATUSES)),
+            grouped=Count("id", filter=Q(group__isnull=False)),
+            followed=Count(
+                "id", filter=Q(Exists(FollowUp.objects.filter(household=OuterRef("pk"))))
+            ),
+        )
+    }
+    with_product = set(
+        Product.objects.filter(village__in=villages).values_list("village_id", flat=True)
+    )
+    progress = []
+    for village in villages:
+        team = teams.get(village.pk)
+        row = household_rows.get(village.pk, {})
+        trained = row.get("trained", 0)
+        progress.append(
+            {
+                "village": village,
+                "team": team,
+                "sage_chosen": team is not None,
+                "team_formed": team is not None and team.member_count >= 4,
+                "team_size": (team.member_count + 1) if team else 0,
+                "households": row.get("total", 0),
+                "trained": trained,
+                "followed_up": row.get("followed", 0),
+                "practising_share": ratio(row.get("practising", 0), trained),
+                "group_formed": row.get("grouped", 0) > 0,
+                "otop_product": village.pk in with_product,
+            }
+        )
+    return progress
+
+
+def occupation_types_from_kinds():
+    """Give each occupation with no type the type of its older ``kind`` (the names migration
+    ``0010_kpi_sources`` made; a missing one is made): for lists loaded with ``kind`` only, such as
+    ``fixtures/occupations.json``. Returns how many occupations were linked."""
+    from programs.models import Occupation
+
+    names = {
+        Occupation.Kind.AGRICULTURE: ("เกษตรกรรม", 1),
+        Occupation.Kind.CRAFT: ("หัตถกรรม", 2),
+        Occupation.Kind.FOOD: ("อาหารแปรรูป", 3),
+        Occupation.Kind.SERVICE: ("ค้าขาย/บริการ", 4),
+        Occupation.Kind.OTHER: ("อื่น ๆ", 9),
+    }
+    linked = 0
+    for kind in (
+        Occupation.objects.filter(type__isnull=True).values_list("kind", flat=True).distinct()
+    ):
+        name, order = names.get(kind, names[Occupation.Kind.OTHER])
+        occupation_type = OccupationType.objects.get_or_create(
+            name=name, defaults={"order": order}
+        )[0]
+        linked += Occupation.objects.filter(kind=kind, type__isnull=True).update(
+            type=occupation_type
+        )
+    return linked
+
+
+# ---- where income_after comes from ---------------------------------------------------------
+
+
+def evaluation_end(year):
+    """The last day a follow-up's income counts for ``income_after`` of fiscal year ``year`` (a
+    ``ProgrammeYear``): the year's end plus its evaluation window."""
+    _first, last = thaidate.fiscal_year_bounds(year.fiscal_year)
+    return thaidate.add_months(last, year.evaluation_months)
+
+
+def household_income_refresh(*, households):
+    """Set ``income_after`` of the given households (instances, pks or a queryset) from their
+    latest follow-up with an income inside the evaluation window of the household's fiscal year
+    (a follow-up belongs to its household's year, whatever its date), source ``followup``; with
+    no such follow-up, empty. An income typed by hand (source ``manual``, or any income not from
+    a follow-up) is left alone. Two queries for one household of a known year (the year's
+    parameters and one UPDATE); one more to read the years when given pks."""
+    years = {}
+    if hasattr(households, "values_list"):
+        pairs = households.values_list("pk", "fiscal_year")
+    elif all(isinstance(h, Household) for h in households):
+        pairs = [(h.pk, h.fiscal_year) for h in households]
+    else:
+        pks = [getattr(h, "pk", h) for h in households]
+        pairs = Household.objects.filter(pk__in=pks).values_list("pk", "fiscal_year")
+    for pk, fiscal_year in pairs:
+        years.setdefault(fiscal_year, []).append(pk)
+    if not years:
+        return 0
+    changed = 0
+    for fiscal_year, year in parameters.for_years(years).items():
+        window = FollowUp.objects.filter(
+            household=OuterRef("pk"),
+            monthly_income__isnull=False,
+            visited_on__lte=evaluation_end(year),
+        )
+        latest = window.order_by("-visited_on", "-pk").values("monthly_income")[:1]
+        changed += (
+            Household.objects.filter(pk__in=years[fiscal_year])
+            .filter(Q(income_after__isnull=True) | Q(income_after_source=IncomeSource.FOLLOWUP))
+            .update(
+                income_after=Subquery(latest),
+                income_after_source=Case(
+                    When(Exists(window), then=Value(IncomeSource.FOLLOWUP)),
+                    default=Value(IncomeSource.NONE),
+                ),
+            )
+        )
+    if changed:
+        # ``update`` sends no signal: the public figures read incomes (``sammachip.cache``).
+        cache.bump_content_version()
+        transaction.on_commit(cache.bump_content_version)
+    return changed

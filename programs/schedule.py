@@ -1,0 +1,183 @@
+"""The follow-up schedule: which visits of a trained household are done, due or overdue.
+
+A household is followed up once trained (its stage ``trained`` or beyond, with a training date:
+``HouseholdQuerySet.with_training_end()``, the end of its latest counted session),
+``followup_months`` months after that date (``programs.parameters`` of the household's fiscal
+year; by default 1, 3 and 6). Visit *i* is due on the training date + *m_i* calendar months
+(``thaidate.add_months``). The rule, here only:
+
+* a visit's **window** opens ``TOLERANCE_DAYS`` (7) before its due date and closes when the next
+  visit's window opens; the last visit's window never closes (a visit months after the fiscal
+  year's end still counts: a follow-up belongs to its household's year, whatever its date);
+* a visit is **done** when a follow-up falls in its window (one follow-up counts for the one
+  window it falls in);
+* **missed**: its window closed without a follow-up (the next visit has taken over: not listed);
+* **due**: not done and due from today to ``DUE_SOON_DAYS`` (7) days ahead;
+* **overdue**: not done, its due date passed, its window still open;
+* **upcoming**: its window has not opened yet.
+
+The tolerance equals the "due this week" horizon, so a visit enters the week's list the day a
+follow-up starts to count for it. At most one visit of a household is due or overdue at a time.
+Households are followed in their fiscal year and the years after it for as long as the longest
+schedule can run (``followed_households``); dropped households are not followed.
+
+Everything is computed from ``values()`` rows in Python: a fixed number of queries (households,
+follow-ups, the years' parameters) whatever the number of households. "Today" is
+``timezone.localdate()`` (Asia/Bangkok).
+"""
+
+import datetime
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from programs import parameters
+from programs.models import FollowUp, Household
+from sammachip import thaidate
+
+TOLERANCE_DAYS = 7
+DUE_SOON_DAYS = 7
+
+
+class State:
+    DONE = "done"
+    MISSED = "missed"
+    DUE = "due"
+    OVERDUE = "overdue"
+    UPCOMING = "upcoming"
+
+
+# The household list filter's choices (``FollowUpDueFilter``), also the home panel's lists.
+NEVER = "never"
+FILTER_CHOICES = [
+    (State.DUE, _("ถึงกำหนดติดตามภายใน 7 วัน")),
+    (State.OVERDUE, _("เลยกำหนดติดตาม")),
+    (NEVER, _("อบรมแล้วแต่ยังไม่เคยติดตาม")),
+]
+
+
+@dataclass(frozen=True)
+class Visit:
+    number: int  # 1, 2, 3… in the schedule
+    months: int  # after the training date
+    due_on: datetime.date
+    state: str
+    visited_on: datetime.date | None = None  # the follow-up that did it
+
+
+@dataclass
+class HouseholdVisits:
+    household_id: int
+    fiscal_year: int
+    training_end: datetime.date
+    visits: list = field(default_factory=list)
+    visit_count: int = 0  # follow-ups recorded, whatever their date
+    row: dict = field(default_factory=dict, repr=False)  # the household's values() row
+
+    @property
+    def current(self):
+        """The visit due this week or overdue, if any (never more than one)."""
+        return next((v for v in self.visits if v.state in (State.DUE, State.OVERDUE)), None)
+
+    @property
+    def state(self):
+        current = self.current
+        return current.state if current else None
+
+    @property
+    def never_visited(self):
+        return self.visit_count == 0
+
+
+def followed_households(households, *, today):
+    """The households of ``households`` still followed up on ``today``: trained or beyond (not
+    dropped), of a fiscal year whose longest schedule can still run (this year and the one
+    before with the 1-3-6 default)."""
+    current = thaidate.fiscal_year(today)
+    longest = max(parameters.for_year(current).followup_months or [0])
+    first_year = current - 1 - longest // 12
+    return households.filter(status__in=Household.TRAINED_OR_BEYOND, fiscal_year__gte=first_year)
+
+
+def schedule_visits(*, training_end, months, visit_dates, today):
+    """The visits of one household: ``months`` after ``training_end``, ``visit_dates`` its
+    follow-ups' dates in order. Pure arithmetic (the rule in the module docstring)."""
+    due = [thaidate.add_months(training_end, m) for m in months]
+    opens = [d - datetime.timedelta(days=TOLERANCE_DAYS) for d in due]
+    visits = []
+    for index, (number_months, due_on, opens_on) in enumerate(zip(months, due, opens, strict=True)):
+        closes_on = opens[index + 1] if index + 1 < len(opens) else None
+        first = bisect_left(visit_dates, opens_on)
+        visited_on = None
+        if first < len(visit_dates) and (closes_on is None or visit_dates[first] < closes_on):
+            visited_on = visit_dates[first]
+        if visited_on is not None:
+            state = State.DONE
+        elif today < opens_on:
+            state = State.UPCOMING
+        elif closes_on is not None and today >= closes_on:
+            state = State.MISSED
+        elif due_on < today:
+            state = State.OVERDUE
+        else:
+            state = State.DUE
+        visits.append(Visit(index + 1, number_months, due_on, state, visited_on))
+    return visits
+
+
+def visits_for(households, *, today=None, fields=()):
+    """``{household pk: HouseholdVisits}`` for the trained households of ``households`` (a
+    queryset, already scoped) that have a training date. ``fields``: more ``values()`` names
+    kept in each ``row`` (for display). Three queries whatever the number of households."""
+    today = today or timezone.localdate()
+    rows = list(
+        households.filter(status__in=Household.TRAINED_OR_BEYOND)
+        .with_training_end()
+        .filter(training_end__isnull=False)
+        .order_by()
+        .values("pk", "fiscal_year", "training_end", *fields)
+    )
+    if not rows:
+        return {}
+    dates = defaultdict(list)
+    for household_id, visited_on in (
+        FollowUp.objects.filter(
+            household__in=households.filter(status__in=Household.TRAINED_OR_BEYOND).values("pk")
+        )
+        .order_by("visited_on")
+        .values_list("household_id", "visited_on")
+    ):
+        dates[household_id].append(visited_on)
+    years = parameters.for_years({row["fiscal_year"] for row in rows})
+    result = {}
+    for row in rows:
+        visit_dates = dates.get(row["pk"], [])
+        result[row["pk"]] = HouseholdVisits(
+            household_id=row["pk"],
+            fiscal_year=row["fiscal_year"],
+            training_end=row["training_end"],
+            visits=schedule_visits(
+                training_end=row["training_end"],
+                months=list(years[row["fiscal_year"]].followup_months),
+                visit_dates=visit_dates,
+                today=today,
+            ),
+            visit_count=len(visit_dates),
+            row=row,
+        )
+    return result
+
+
+def households_in(households, choice, *, today=None):
+    """The households of ``households`` followed up today whose visit is ``due`` this week,
+    ``overdue``, or which were trained and ``never`` visited (``FILTER_CHOICES``)."""
+    today = today or timezone.localdate()
+    schedule = visits_for(followed_households(households, today=today), today=today)
+    if choice == NEVER:
+        keys = [pk for pk, visits in schedule.items() if visits.never_visited]
+    else:
+        keys = [pk for pk, visits in schedule.items() if visits.state == choice]
+    return households.filter(pk__in=keys)
