@@ -3,6 +3,7 @@
 import pytest
 
 from programs.models import FollowUp, Household, TrainingSession
+from programs.stages import household_stages_refresh
 from tests.programs.factories import make_household, make_team
 
 pytestmark = pytest.mark.django_db
@@ -21,18 +22,26 @@ URLS = [
 
 def grow(two_districts, count, teams):
     """``count`` households with follow-ups; the first ``teams`` of them each get a team (one
-    per fiscal year) and a training session."""
+    per fiscal year) and a training session. Follow-ups and attendance are written in bulk and
+    the stages refreshed once (the point here is the changelists, not the per-save signals)."""
     village = two_districts["phon"]
     first_year = 2551 + TrainingSession.objects.count()
+    follow_ups, attendance, households = [], [], []
     for n in range(count):
         team = make_team(village=village, fiscal_year=first_year + n) if n < teams else None
         household = make_household(village=village, trainer_team=team, fiscal_year=2568)
-        FollowUp.objects.create(household=household, visited_on="2024-06-21")
+        households.append(household.pk)
+        follow_ups.append(FollowUp(household=household, visited_on="2024-06-21"))
         if team:
             session = TrainingSession.objects.create(
                 team=team, start_date="2024-06-21", end_date="2024-06-22"
             )
-            session.attendees.add(household)
+            attendance.append(
+                TrainingSession.attendees.through(trainingsession=session, household=household)
+            )
+    FollowUp.objects.bulk_create(follow_ups)
+    TrainingSession.attendees.through.objects.bulk_create(attendance)
+    household_stages_refresh(households=households)
 
 
 @pytest.mark.parametrize("url", URLS)
