@@ -1,14 +1,28 @@
 """Cross-model work of the programme: exports (KPIs: ``kpis``; stages: ``stages``)."""
 
+import os
+
 
 def household_list_export(
-    *, queryset, target, file_format, full_ids, user=None, filters="", source, remote_addr=None
+    *,
+    queryset,
+    target,
+    file_format,
+    full_ids,
+    user=None,
+    filters="",
+    info=None,
+    source,
+    remote_addr=None,
 ):
-    """Write a household list to ``target`` (binary file) and record the export.
+    """Write a household list to ``target`` (a path or a binary file) and record the export.
 
-    The one path for every export (admin, command): columns from ``HouseholdResource``, rows
-    from ``queryset`` (already scoped and filtered by the caller), IDs masked unless
-    ``full_ids``. Returns the number of rows. Raises ``spreadsheets.TooManyRows``.
+    The one path for every export (admin, command, a background task): columns from
+    ``HouseholdResource``, rows from ``queryset`` (already scoped and filtered by the caller),
+    IDs masked unless ``full_ids``; ``filters`` is the query string the log keeps, ``info``
+    (``spreadsheets.ExportInfo``) the filter in words and the time for the xlsx's
+    ``ข้อมูลการส่งออก`` sheet and the file name. Returns the number of rows. Raises
+    ``spreadsheets.TooManyRows``.
     """
     from programs import spreadsheets
     from programs.models import ExportLog
@@ -16,9 +30,13 @@ def household_list_export(
 
     resource = HouseholdResource(user=user, full_ids=full_ids)
     if file_format == "csv":
-        rows = spreadsheets.write_csv_bytes(target, queryset, resource)
+        if isinstance(target, str | os.PathLike):
+            with open(target, "wb") as stream:
+                rows = spreadsheets.write_csv_bytes(stream, queryset, resource)
+        else:
+            rows = spreadsheets.write_csv_bytes(target, queryset, resource)
     else:
-        rows = spreadsheets.write_xlsx(target, queryset, resource)
+        rows = spreadsheets.write_xlsx(target, queryset, resource, info=info, user=user)
     if user is None or user.sees_all_districts:
         districts = "ทุกอำเภอ"
     else:

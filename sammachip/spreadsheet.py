@@ -34,3 +34,23 @@ def spreadsheet_unescaped(value):
     if isinstance(value, str) and value[:1] == "'" and starts_like_formula(value[1:]):
         return value[1:]
     return value
+
+
+# Number formats of every xlsx the site writes: dates are real date cells shown in the Buddhist
+# Era. ``[$-107041E]`` is Excel's locale code ``xxyyzzzz``: 01 Western digits, 07 the Thai
+# (Buddhist) calendar, 041E Thai month names; Excel and LibreOffice both show ``2 ธ.ค. 2569``
+# (LibreOffice 7.4 checked by converting to PDF). Excel 365's newer ``[$-th-TH,107]`` is shown
+# by LibreOffice as the bare serial number (46358), and ``bbbb``/``B2`` are not understood there.
+EXCEL_BE_DATE = "[$-107041E]d mmm yyyy"
+EXCEL_BE_DATETIME = "[$-107041E]d mmm yyyy hh:mm"
+# Baht with thousands separators and satang.
+EXCEL_MONEY = "#,##0.00"
+EXCEL_COUNT = "#,##0"
+
+
+def csv_number(value):
+    """A number for a CSV cell as a person writes it: ``1500``, not ``1500.0``; anything else
+    unchanged (``2500.5`` stays)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

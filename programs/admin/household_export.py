@@ -2,6 +2,7 @@
 export log."""
 
 import tempfile
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -11,16 +12,18 @@ from django.http import FileResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from programs import services
+from programs.admin.base import FiscalYearFilter
 from programs.models import ExportLog
-from programs.spreadsheets import TooManyRows
+from programs.spreadsheets import ExportInfo, TooManyRows
 from sammachip import citizen_id
-from sammachip.citizen_id.search import id_search_token
+from sammachip.citizen_id.search import id_search_hash, id_search_token
 from sammachip.citizen_id.text import mask_citizen_ids
 from sammachip.security import client_ip
+from villages.models import District
 
 
 def export_filters(params):
@@ -30,6 +33,66 @@ def export_filters(params):
     for name, values in params.lists():
         masked.setlist(mask_citizen_ids(name), [mask_citizen_ids(value) for value in values])
     return masked.urlencode()
+
+
+def attachment(name, ascii_name):
+    """``Content-Disposition`` with the Thai name (RFC 6266 ``filename*``) and an ASCII
+    ``filename`` for the browsers and mail gateways that cannot read it."""
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+def _district_from(spec, user):
+    """(name, code) of the one district a list holds: the filter's, or an officer's only one."""
+    codes = [code for code in (getattr(spec, "lookup_val", None) or []) if code] if spec else []
+    if isinstance(codes, str):
+        codes = [codes]
+    if not codes and not user.sees_all_districts and len(user.district_codes) == 1:
+        codes = list(user.district_codes)
+    if len(codes) != 1:
+        return None
+    name = District.objects.filter(code=codes[0]).values_list("name_th", flat=True).first()
+    return (name, codes[0]) if name else None
+
+
+def export_info(changelist, params, user):
+    """The list's filters as the clerk chose them (``อำเภอพล``, ``ปีงบประมาณ 2569``,
+    ``สถานะ: ประกอบอาชีพ``, ``ค้นหา “...”``) from the changelist's own filters, for the
+    export's info sheet and file name."""
+    everything = gettext("All")  # the filter's "ทั้งหมด" choice, Django's own string
+    words = []
+    district_spec = None
+    fiscal_year = None
+    for spec in changelist.filter_specs:
+        if not any(name in params for name in spec.expected_parameters()):
+            continue
+        chosen = [
+            str(choice["display"])
+            for choice in spec.choices(changelist)
+            if choice.get("selected") and str(choice["display"]) != everything
+        ]
+        if not chosen:
+            continue
+        if getattr(spec, "field_path", None) == "district":
+            district_spec = spec
+            words.extend(f"อำเภอ{name}" for name in chosen)
+        elif getattr(spec, "field_path", None) == "village__subdistrict":
+            words.extend(f"ตำบล{name}" for name in chosen)
+        elif isinstance(spec, FiscalYearFilter):
+            fiscal_year = int(spec.value())
+            words.append(f"ปีงบประมาณ {fiscal_year}")
+        else:
+            words.append(f"{spec.title}: {', '.join(chosen)}")
+    search = params.get(SEARCH_VAR, "").strip()
+    if search:
+        if id_search_hash(search):
+            words.append(_("ค้นหาเลขประจำตัวประชาชน %(id)s") % {"id": search.split(" #")[0]})
+        else:
+            words.append(_("ค้นหา “%(text)s”") % {"text": mask_citizen_ids(search)})
+    return ExportInfo(
+        filter_words=tuple(words),
+        district=_district_from(district_spec, user),
+        fiscal_year=fiscal_year,
+    )
 
 
 class HouseholdExportMixin:
@@ -57,11 +120,11 @@ class HouseholdExportMixin:
             raise PermissionDenied
         request.GET = params
         try:
-            queryset = self.get_changelist_instance(request).get_queryset(request)
+            changelist = self.get_changelist_instance(request)
+            queryset = changelist.get_queryset(request)
         except IncorrectLookupParameters:  # as changelist_view answers a bad filter value
             return redirect(reverse("admin:programs_household_changelist") + f"?{ERROR_FLAG}=1")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        filename = f"households-{stamp}.{file_format}"
+        info = export_info(changelist, params, request.user)
         target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
         try:
             services.household_list_export(
@@ -71,6 +134,7 @@ class HouseholdExportMixin:
                 full_ids=full_ids,
                 user=request.user,
                 filters=export_filters(params),
+                info=info,
                 source=ExportLog.Source.ADMIN,
                 remote_addr=client_ip(request),
             )
@@ -86,9 +150,8 @@ class HouseholdExportMixin:
             if file_format == "csv"
             else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-        response = FileResponse(
-            target, as_attachment=True, filename=filename, content_type=content_type
-        )
+        response = FileResponse(target, content_type=content_type)
+        response["Content-Disposition"] = attachment(*info.filename(file_format))
         response["Cache-Control"] = "no-store"
         return response
 

@@ -51,7 +51,8 @@ def lists(programme):
 
 
 def headers():
-    return HouseholdResource().get_export_headers()
+    """The exported columns, in the file's order: the printed ones first."""
+    return [column.header for column in spreadsheets.export_columns(HouseholdResource())]
 
 
 # ---- one column definition ---------------------------------------------------------------
@@ -70,9 +71,11 @@ def test_every_writer_takes_its_columns_from_the_resource(province_client, lists
     out = tmp_path / "cmd.xlsx"
     call_command("export_households", "--output", str(out), stdout=io.StringIO())
     command = next(openpyxl.load_workbook(out).worksheets[0].iter_rows(values_only=True))
+    resource_headers = HouseholdResource().get_export_headers()
+    assert sorted(headers()) == sorted(resource_headers)
     assert [c.value for c in xlsx] == headers()
     assert csv_text.decode("utf-8-sig").splitlines()[0].split(",") == headers()
-    assert [c.value for c in template[1]] == headers()
+    assert [c.value for c in template[1]] == resource_headers
     assert list(command) == headers()
 
 
@@ -108,13 +111,17 @@ def test_numbers_stay_numbers(province_client, lists):
     assert all(row[year].value == 2568 for row in rows[1:])
 
 
-def test_header_frozen_with_autofilter(province_client, lists):
+def test_header_and_name_frozen_with_autofilter(province_client, lists):
     sheet = workbook(export(province_client, {"_format": "xlsx"})).worksheets[0]
-    assert sheet.freeze_panes == "A2"
+    assert sheet.freeze_panes == "D2"  # the header row and คำนำหน้า ชื่อ นามสกุล
     assert sheet.auto_filter.ref.startswith("A1:")
 
 
-def test_prints_on_a4_landscape_one_page_wide_with_the_header_on_every_page(province_client, lists):
+def test_prints_the_columns_a_clerk_checks_readably_with_the_name_on_every_page(
+    province_client, lists
+):
+    """21 columns on one A4 width printed at about 5 pt; now only the printed columns (name,
+    house, village, stage, incomes) are on paper, one page wide, the name on every page."""
     sheet = workbook(export(province_client, {"_format": "xlsx"})).worksheets[0]
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.paperSize == 9  # A4
@@ -122,6 +129,16 @@ def test_prints_on_a4_landscape_one_page_wide_with_the_header_on_every_page(prov
     assert sheet.page_setup.fitToWidth in (None, 1)  # absent is 1, the OOXML default
     assert sheet.page_setup.fitToHeight == 0  # as many pages down as the rows need
     assert sheet.print_title_rows.replace("$", "") == "1:1"
+    assert sheet.print_title_cols.replace("$", "") == "A:C"
+    assert [cell.value for cell in sheet[1][:3]] == ["คำนำหน้า", "ชื่อ", "นามสกุล"]
+    area = sheet.print_area.split("!")[1].replace("$", "")
+    assert area == f"A1:I{sheet.max_row}"
+    printed = [cell.value for cell in sheet[1][:9]]
+    assert printed == spreadsheets.PRINTED
+    assert "เลขประจำตัวประชาชน" not in printed
+    # Wide enough for one page at (near) full size: the columns' widths fit A4 landscape.
+    widths = sum(sheet.column_dimensions[cell.column_letter].width for cell in sheet[1][:9])
+    assert widths < 140
     assert "&P" in sheet.oddFooter.center.text
 
 
@@ -129,6 +146,120 @@ def test_default_export_masks_ids(province_client, lists):
     rows = sheet_rows(workbook(export(province_client, {"_format": "xlsx"})))
     column = headers().index("เลขประจำตัวประชาชน")
     assert all("xxxxx" in row[column].value for row in rows[1:])
+
+
+def info_sheet(book):
+    sheet = book["ข้อมูลการส่งออก"]
+    return {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
+
+
+def be_today():
+    from django.utils import timezone
+
+    day = timezone.localdate()
+    return f"{day.year + 543}-{day.month:02d}-{day.day:02d}"
+
+
+def test_the_info_sheet_says_who_when_what_filter_how_many_and_which_ids(
+    province_client, province_staff, lists
+):
+    from django.utils import timezone
+
+    book = workbook(
+        export(
+            province_client,
+            {"_format": "xlsx", "district__code__exact": "4012", "fiscal_year": "2568"},
+        )
+    )
+    assert book.sheetnames == ["ครัวเรือนเป้าหมาย", "ข้อมูลการส่งออก"]
+    info = info_sheet(book)
+    assert info["ผู้ส่งออก"].value == str(province_staff)
+    # The filter as the clerk chose it, not district__code__exact=4012&fiscal_year=2568.
+    assert info["เงื่อนไขการกรอง"].value == "อำเภอพล, ปีงบประมาณ 2568"
+    assert info["จำนวนแถว"].value == 2
+    assert info["จำนวนแถว"].number_format == "#,##0"
+    assert "ปิดบางส่วน" in info["เลขประจำตัวประชาชน"].value
+    when = info["วันเวลาที่ส่งออก"]
+    assert when.is_date
+    assert when.number_format == "[$-107041E]d mmm yyyy hh:mm"  # the Thai (BE) calendar
+    assert when.value.date() == timezone.localdate()
+
+
+def test_the_info_sheet_names_other_filters_and_full_ids(province_client, lists):
+    book = workbook(
+        export(
+            province_client,
+            {"_format": "xlsx", "_full_ids": "1", "status__exact": "practising", "q": "ครัว"},
+        )
+    )
+    info = info_sheet(book)
+    assert info["เงื่อนไขการกรอง"].value == "สถานะ: ประกอบอาชีพ, ค้นหา “ครัว”"
+    assert info["เลขประจำตัวประชาชน"].value.startswith("เลขเต็ม 13 หลัก")
+    unfiltered = info_sheet(workbook(export(province_client, {"_format": "xlsx"})))
+    assert unfiltered["เงื่อนไขการกรอง"].value.startswith("ไม่มี")
+    assert unfiltered["อำเภอที่มีสิทธิ์"].value == "ทุกอำเภอ"
+
+
+def test_the_file_is_named_in_thai_and_in_be_with_an_ascii_fallback(province_client, lists):
+    from urllib.parse import quote
+
+    response = export(
+        province_client,
+        {"_format": "xlsx", "district__code__exact": "4012", "fiscal_year": "2568"},
+    )
+    disposition = response["Content-Disposition"]
+    thai = f"ครัวเรือน-อำเภอพล-ปี2568-{be_today()}.xlsx"
+    assert disposition.startswith("attachment; ")
+    assert f'filename="households-4012-fy2568-{be_today()}.xlsx"' in disposition
+    assert f"filename*=UTF-8''{quote(thai)}" in disposition
+    csv_response = export(province_client, {"_format": "csv"})
+    assert f'filename="households-{be_today()}.csv"' in csv_response["Content-Disposition"]
+
+
+def test_an_officers_file_names_their_district(phon_client, lists):
+    disposition = export(phon_client, {"_format": "xlsx"})["Content-Disposition"]
+    assert f'filename="households-4012-{be_today()}.xlsx"' in disposition
+    info = info_sheet(workbook(export(phon_client, {"_format": "xlsx"})))
+    assert info["อำเภอที่มีสิทธิ์"].value == "อำเภอพล"
+
+
+def test_dates_are_be_date_cells_and_baht_has_thousands_separators(province_client, lists):
+    from django.utils import timezone
+
+    Household.objects.filter(pk=lists["phon"]["household"].pk).update(income_before=12500)
+    rows = sheet_rows(workbook(export(province_client, {"_format": "xlsx"})))
+    updated = [row[headers().index("แก้ไขล่าสุด")] for row in rows[1:]]
+    assert all(cell.is_date for cell in updated)
+    assert {cell.number_format for cell in updated} == {"[$-107041E]d mmm yyyy hh:mm"}
+    assert {cell.value.date() for cell in updated} == {timezone.localdate()}
+    for name in ("รายได้ก่อนเข้าร่วม (บาท/เดือน)", "รายได้เมื่อประเมินสิ้นปี (บาท/เดือน)"):
+        cells = [row[headers().index(name)] for row in rows[1:]]
+        cells = [cell for cell in cells if cell.value is not None]
+        assert cells
+        assert {cell.number_format for cell in cells} == {"#,##0.00"}
+    assert 12500 in [row[headers().index("รายได้ก่อนเข้าร่วม (บาท/เดือน)")].value for row in rows]
+
+
+def test_an_empty_export_has_its_header_and_info_sheet(province_client, lists):
+    book = workbook(export(province_client, {"_format": "xlsx", "fiscal_year": "2566"}))
+    assert [cell.value for cell in book.worksheets[0][1]] == headers()
+    info = info_sheet(book)
+    assert info["จำนวนแถว"].value == 0
+    assert info["เงื่อนไขการกรอง"].value == "ปีงบประมาณ 2566"
+    assert info["วันเวลาที่ส่งออก"].number_format == "[$-107041E]d mmm yyyy hh:mm"
+
+
+def test_csv_numbers_have_no_trailing_zero_and_dates_are_be_text(province_client, lists):
+    import csv
+
+    raw = b"".join(export(province_client, {"_format": "csv"}).streaming_content)
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    incomes = [row[headers().index("รายได้ก่อนเข้าร่วม (บาท/เดือน)")] for row in rows[1:]]
+    assert "1500" in incomes
+    assert not any(value.endswith(".0") for value in incomes)
+    updated = rows[1][headers().index("แก้ไขล่าสุด")]
+    assert str(int(be_today()[:4])) in updated
+    assert rows[1][headers().index("ปีงบประมาณ (พ.ศ.)")] == "2568"
 
 
 # ---- scoping and filters ---------------------------------------------------------------------
@@ -216,6 +347,10 @@ def test_command_exports_a_fiscal_year_masked(tmp_path, lists):
     log = ExportLog.objects.get()
     assert log.source == "command"
     assert not log.full_ids
+    info = info_sheet(openpyxl.load_workbook(out))
+    assert info["ผู้ส่งออก"].value == "คำสั่งระบบ (command line)"
+    assert info["เงื่อนไขการกรอง"].value == "อำเภอพล, ปีงบประมาณ 2568"
+    assert info["จำนวนแถว"].value == 2
 
 
 def test_command_full_ids(tmp_path, lists):
@@ -243,13 +378,13 @@ def test_the_rust_writer_is_always_given_a_path(monkeypatch, lists):
     import rustpy_xlsxwriter
 
     targets = []
-    original = rustpy_xlsxwriter.write_worksheet
+    original = rustpy_xlsxwriter.write_worksheets
 
-    def recording(records, target, **kwargs):
+    def recording(sheets, target, **kwargs):
         targets.append(target)
-        return original(records, target, **kwargs)
+        return original(sheets, target, **kwargs)
 
-    monkeypatch.setattr(rustpy_xlsxwriter, "write_worksheet", recording)
+    monkeypatch.setattr(rustpy_xlsxwriter, "write_worksheets", recording)
     buffer = io.BytesIO()
     rows = spreadsheets.write_xlsx(buffer, Household.objects.all(), HouseholdResource())
     assert isinstance(targets[0], str)
@@ -479,7 +614,7 @@ def test_reimport_of_an_export_updates_in_place(phon_client, phon_officer, lists
     )
     assert not result.has_validation_errors(), row_errors(result)
     assert Household.objects.count() == before
-    first_id = sheet.cell(2, 1).value
+    first_id = sheet.cell(2, names.index("รหัสรายการ") + 1).value
     household = Household.objects.get(pk=first_id)
     assert household.house_no == "88/8"
     assert household.status == "target"

@@ -190,7 +190,8 @@ def test_an_export_searching_a_stored_id_finds_it_and_logs_it_masked(
         text = text.translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
     response = post_export(province_client, {"q": text})
     rows = csv_rows(response)
-    assert [row[0] for row in rows[1:]] == [str(household.pk)]
+    row_id = rows[0].index("รหัสรายการ")
+    assert [row[row_id] for row in rows[1:]] == [str(household.pk)]
     log = ExportLog.objects.get()
     assert_masked(log.filters, n)
     assert household.citizen_id_masked in log.filters

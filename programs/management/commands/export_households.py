@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from programs import services
 from programs.models import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, ExportLog, Household
-from programs.spreadsheets import TooManyRows
+from programs.spreadsheets import ExportInfo, TooManyRows
 from sammachip.thaidate import BE_OFFSET
 from villages.models import District
 
@@ -40,6 +40,8 @@ class Command(BaseCommand):
             raise CommandError(f"ไม่พบโฟลเดอร์ {path.parent} กรุณาสร้างโฟลเดอร์ก่อน หรือเลือกที่อื่น")
         queryset = Household.objects.all()
         filters = []
+        words = []
+        district = None
         if fiscal_year is not None:
             if 1900 < fiscal_year < 2400:
                 raise CommandError(
@@ -50,13 +52,17 @@ class Command(BaseCommand):
                 raise CommandError(f"ปีงบประมาณ {fiscal_year} ไม่อยู่ในช่วงที่ใช้ได้")
             queryset = queryset.filter(fiscal_year=fiscal_year)
             filters.append(f"fiscal_year={fiscal_year}")
+            words.append(f"ปีงบประมาณ {fiscal_year}")
         if districts:
-            known = set(District.objects.filter(code__in=districts).values_list("code", flat=True))
-            missing = sorted(set(districts) - known)
+            names = dict(District.objects.filter(code__in=districts).values_list("code", "name_th"))
+            missing = sorted(set(districts) - set(names))
             if missing:
                 raise CommandError(f"ไม่พบอำเภอรหัส {', '.join(missing)}")
             queryset = queryset.filter(district__in=districts)
             filters.append("district=" + ",".join(sorted(districts)))
+            words[:0] = [f"อำเภอ{names[code]}" for code in sorted(names)]
+            if len(names) == 1:
+                district = next((name, code) for code, name in names.items())
         file_format = path.suffix.lower().lstrip(".")
         try:
             with path.open("wb") as target:
@@ -66,6 +72,9 @@ class Command(BaseCommand):
                     file_format=file_format,
                     full_ids=full_ids,
                     filters="&".join(filters),
+                    info=ExportInfo(
+                        filter_words=tuple(words), district=district, fiscal_year=fiscal_year
+                    ),
                     source=ExportLog.Source.COMMAND,
                 )
         except TooManyRows as error:
