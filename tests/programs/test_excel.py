@@ -200,6 +200,38 @@ def test_the_info_sheet_names_other_filters_and_full_ids(province_client, lists)
     assert unfiltered["อำเภอที่มีสิทธิ์"].value == "ทุกอำเภอ"
 
 
+def test_the_info_sheet_never_carries_a_searched_id_in_full(province_client, lists):
+    household = lists["phon"]["household"]
+    for text in (household.citizen_id, household.citizen_id_masked):
+        book = workbook(export(province_client, {"_format": "xlsx", "q": text}))
+        words = info_sheet(book)["เงื่อนไขการกรอง"].value
+        assert household.citizen_id not in words.replace("-", "")
+        assert household.citizen_id_masked in words
+
+
+def test_a_background_task_can_write_to_a_path(tmp_path, province_staff, lists):
+    """What a job calls: the writer takes a path for xlsx and CSV alike, no request needed."""
+    from programs import services
+
+    for file_format in ("xlsx", "csv"):
+        path = tmp_path / f"job.{file_format}"
+        rows = services.household_list_export(
+            queryset=Household.objects.all(),
+            target=str(path),
+            file_format=file_format,
+            full_ids=False,
+            user=province_staff,
+            info=spreadsheets.ExportInfo(filter_words=("ปีงบประมาณ 2568",), fiscal_year=2568),
+            source=ExportLog.Source.ADMIN,
+        )
+        assert rows == Household.objects.count()
+    info = info_sheet(openpyxl.load_workbook(tmp_path / "job.xlsx"))
+    assert info["เงื่อนไขการกรอง"].value == "ปีงบประมาณ 2568"
+    lines = (tmp_path / "job.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 1 + rows
+    assert ExportLog.objects.count() == 2
+
+
 def test_the_file_is_named_in_thai_and_in_be_with_an_ascii_fallback(province_client, lists):
     from urllib.parse import quote
 
