@@ -686,3 +686,18 @@ def test_a_preview_leaves_no_audit_rows(phon_officer, lists):
     before = AuditEntry.objects.count()
     import_rows(phon_officer, [good_row(1)], dry_run=True)
     assert AuditEntry.objects.count() == before
+
+
+def test_every_row_of_the_workbook_is_written_once(province_client, lists):
+    """A row format on the last row made the writer emit that row twice: openpyxl and
+    LibreOffice shrug, Excel calls such a file damaged."""
+    import re
+    import zipfile
+    from collections import Counter
+
+    content = b"".join(export(province_client, {"_format": "xlsx"}).streaming_content)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):
+            rows = re.findall(r'<row r="(\d+)"', archive.read(name).decode())
+            assert rows
+            assert [row for row, seen in Counter(rows).items() if seen > 1] == [], name
