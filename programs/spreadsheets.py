@@ -210,7 +210,7 @@ class ExportInfo:
 def info_rows(info, *, rows, user, full_ids):
     """``[(label, value, number format)]`` of the ``ข้อมูลการส่งออก`` sheet."""
     if user is None:
-        who = _("คำสั่งระบบ (command line)")
+        who = _("คำสั่งระบบ (ไม่ระบุผู้ใช้)")
         scope = _("ทุกอำเภอ")
     else:
         who = str(user)

@@ -63,29 +63,33 @@ def export_info(changelist, params, user):
     district_spec = None
     fiscal_year = None
     for spec in changelist.filter_specs:
-        if not any(name in params for name in spec.expected_parameters()):
+        used = [name for name in spec.expected_parameters() if params.get(name)]
+        if not used:
+            continue
+        if isinstance(spec, FiscalYearFilter) and spec.value().isdigit():
+            # Any year the filter applies, not only the ones its menu lists.
+            fiscal_year = int(spec.value())
+            words.append(f"ปีงบประมาณ {fiscal_year}")
             continue
         chosen = [
             str(choice["display"])
             for choice in spec.choices(changelist)
             if choice.get("selected") and str(choice["display"]) != everything
         ]
-        if not chosen:
-            continue
+        if not chosen:  # a value the menu does not list still filters: say it as it came
+            chosen = [mask_citizen_ids(value) for name in used for value in params.getlist(name)]
         if getattr(spec, "field_path", None) == "district":
             district_spec = spec
             words.extend(f"อำเภอ{name}" for name in chosen)
         elif getattr(spec, "field_path", None) == "village__subdistrict":
             words.extend(f"ตำบล{name}" for name in chosen)
-        elif isinstance(spec, FiscalYearFilter):
-            fiscal_year = int(spec.value())
-            words.append(f"ปีงบประมาณ {fiscal_year}")
         else:
             words.append(f"{spec.title}: {', '.join(chosen)}")
     search = params.get(SEARCH_VAR, "").strip()
     if search:
         if id_search_hash(search):
-            words.append(_("ค้นหาเลขประจำตัวประชาชน %(id)s") % {"id": search.split(" #")[0]})
+            number = mask_citizen_ids(search.split(" #")[0])
+            words.append(_("ค้นหาเลขประจำตัวประชาชน %(id)s") % {"id": number})
         else:
             words.append(_("ค้นหา “%(text)s”") % {"text": mask_citizen_ids(search)})
     return ExportInfo(
