@@ -61,6 +61,48 @@ def test_home_falls_back_to_the_latest_year_with_data_and_says_so(client, geogra
     assert f"ปีงบประมาณ {year} ยังไม่มีข้อมูล จึงแสดงข้อมูลปีงบประมาณ {year - 1}" in html
 
 
+def test_home_keeps_last_year_while_the_new_year_has_only_its_first_village(client, geography):
+    year = thaidate.current_fiscal_year()
+    last = make_village(subdistrict="401207", moo=11)
+    for _ in range(12):
+        make_household(village=last, fiscal_year=year - 1, status="practising")
+    new = make_village(subdistrict="401207", moo=12)
+    make_household(village=new, fiscal_year=year)
+    html = html_of(client, "/")
+    assert f"โครงการในปีงบประมาณ {year - 1}" in html
+    assert f"ปีงบประมาณ {year} เพิ่งเริ่มบันทึกข้อมูล (1 ครัวเรือน)" in html
+    assert "อย่างน้อย 50% ของปีก่อนหน้า" in html  # the rule, stated
+    assert f'<a href="?fiscal_year={year}">{year}</a>' in html  # the new year, one click away
+
+
+def test_home_shows_another_year_when_asked(client, geography):
+    year = thaidate.current_fiscal_year()
+    last = make_village(subdistrict="401207", moo=11)
+    for _ in range(12):
+        make_household(village=last, fiscal_year=year - 1, status="practising")
+    make_household(village=make_village(subdistrict="401207", moo=12), fiscal_year=year)
+    html = html_of(client, f"/?fiscal_year={year}")
+    assert f"โครงการในปีงบประมาณ {year}" in html
+    assert f'<strong aria-current="page">{year}</strong>' in html
+    assert f'<a href="/">{year - 1}</a>' in html  # the default year is the plain home page
+    assert "เพิ่งเริ่มบันทึกข้อมูล (" not in html
+    # A year without data is not a page of its own (nor a new key in the page cache).
+    assert f"โครงการในปีงบประมาณ {year - 1}" in html_of(client, f"/?fiscal_year={year - 5}")
+
+
+def test_home_moves_to_the_new_year_once_it_has_half_of_last_year(client, geography):
+    year = thaidate.current_fiscal_year()
+    last = make_village(subdistrict="401207", moo=11)
+    for _ in range(12):
+        make_household(village=last, fiscal_year=year - 1, status="practising")
+    new = make_village(subdistrict="401207", moo=12)
+    for _ in range(6):
+        make_household(village=new, fiscal_year=year)
+    html = html_of(client, "/")
+    assert f"โครงการในปีงบประมาณ {year}" in html
+    assert "เพิ่งเริ่มบันทึกข้อมูล (" not in html
+
+
 def test_home_shows_featured_products_with_their_photo(client, geography):
     from tests.articles.factories import upload
 
