@@ -206,6 +206,15 @@ def test_about_gives_the_office_contact_and_the_geography_credit(client, setting
     assert "CC BY 4.0" in main
 
 
+def test_every_page_footer_gives_the_khon_kaen_office_address_and_phone_by_default(client):
+    html = html_of(client, "/about/")
+    footer = html.split("<footer")[1]
+    assert "ศาลากลางจังหวัดขอนแก่น ถนนศูนย์ราชการ ตำบลในเมือง" in footer
+    assert '<a href="tel:043244871">0 4324 4871</a>' in footer
+    main = html.split("<main")[1].split("</main>")[0]
+    assert "อำเภอเมืองขอนแก่น จังหวัดขอนแก่น 40000" in main
+
+
 def test_privacy_notice_covers_what_why_who_how_long_and_rights(client):
     html = html_of(client, "/privacy/")
     for text in [
