@@ -215,6 +215,32 @@ def test_every_page_footer_gives_the_khon_kaen_office_address_and_phone_by_defau
     assert "อำเภอเมืองขอนแก่น จังหวัดขอนแก่น 40000" in main
 
 
+def test_every_page_links_the_favicon_and_shows_the_mark(client):
+    from django.conf import settings
+
+    html = html_of(client, "/about/")
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in html
+    assert 'rel="apple-touch-icon" href="/static/img/apple-touch-icon.png"' in html
+    navbar = html.split('<nav class="navbar')[1].split("</nav>")[0]
+    assert '<img class="site-mark" src="/static/img/mark.svg" width="36" height="36" alt="">' in (
+        navbar
+    )
+    for name in (
+        "favicon.svg",
+        "favicon-32.png",
+        "apple-touch-icon.png",
+        "favicon.ico",
+        "mark.svg",
+    ):
+        assert (settings.BASE_DIR / "static" / "img" / name).stat().st_size > 0
+
+
+def test_favicon_ico_at_the_root_leads_to_the_vendored_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.ico"
+
+
 def test_privacy_notice_covers_what_why_who_how_long_and_rights(client):
     html = html_of(client, "/privacy/")
     for text in [
