@@ -222,7 +222,7 @@ def test_every_page_links_the_favicon_and_shows_the_mark(client):
     assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in html
     assert 'rel="apple-touch-icon" href="/static/img/apple-touch-icon.png"' in html
     navbar = html.split('<nav class="navbar')[1].split("</nav>")[0]
-    assert '<img class="site-mark" src="/static/img/mark.svg" width="36" height="36" alt="">' in (
+    assert '<img class="site-mark" src="/static/img/mark.svg" width="30" height="30" alt="">' in (
         navbar
     )
     for name in (
