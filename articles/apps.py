@@ -33,5 +33,6 @@ class ArticlesConfig(AppConfig):
         from articles.home import review_panel
         from sammachip.admin_site import register_home_panel
 
-        # The reviewer's admin home: how many articles wait for review, linked to them.
-        register_home_panel(review_panel)
+        # The reviewer's admin home: how many articles wait for review, linked to them (one
+        # line, above the programme's lists).
+        register_home_panel(review_panel, order=10)

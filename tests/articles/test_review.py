@@ -149,3 +149,10 @@ def test_unchanged_lines_far_from_a_change_fold():
     new = old.replace("บรรทัด 5", "บรรทัด ห้า")
     kinds = [row["kind"] for row in line_rows(old, new)]
     assert kinds == ["skip", "same", "removed", "added", "same", "skip"]
+
+
+def test_the_review_count_comes_before_the_programme_panel(client, province_staff):
+    make_article(status="review", district="4001")
+    client.force_login(province_staff)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert html.index('id="articles-review"') < html.index('id="programme-home"')
