@@ -53,7 +53,8 @@ def _joined(parts):
 def line_rows(old, new):
     """Rows ``{"kind": same|removed|added|skip, "parts": [(changed, text)]}`` of a diff of two
     texts; a replaced line is paired with its new version and marked word by word."""
-    a, b = (old or "").splitlines(), (new or "").splitlines()
+    a = [line.rstrip() for line in (old or "").splitlines()]
+    b = [line.rstrip() for line in (new or "").splitlines()]
     rows = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -120,11 +121,11 @@ def revision_changes(live, content):
             return display[name].get(value, str(value))
         return str(value)
 
-    return [
-        {
-            "name": name,
-            "label": fields[name].verbose_name,
-            "rows": line_rows(text(name, live.get(name)), text(name, content.get(name))),
-        }
-        for name in changed
-    ]
+    found = []
+    for name in changed:
+        rows = line_rows(text(name, live.get(name)), text(name, content.get(name)))
+        # A form sends CR LF and may trim spaces: a field whose lines are all the same is
+        # not a change a reviewer needs to read.
+        if any(row["kind"] in ("added", "removed") for row in rows):
+            found.append({"name": name, "label": fields[name].verbose_name, "rows": rows})
+    return found

@@ -156,3 +156,9 @@ def test_the_review_count_comes_before_the_programme_panel(client, province_staf
     client.force_login(province_staff)
     html = client.get(reverse("admin:index")).content.decode()
     assert html.index('id="articles-review"') < html.index('id="programme-home"')
+
+
+def test_line_endings_and_trailing_spaces_are_not_changes(imported):
+    content = services.snapshot(imported)
+    content["materials"] = imported.materials.replace("\n", " \r\n")
+    assert revision_changes(imported, content) == []
