@@ -270,6 +270,13 @@ class ArticleAdmin(DistrictScopedAdminMixin, admin.ModelAdmin):
         context["can_submit_for_review"] = (
             obj is None or obj.status == Article.Status.DRAFT
         ) and self.has_change_permission(request, obj)
+        # "Save and publish": a reviewer's draft or submitted article.
+        context["can_publish_now"] = (
+            obj is not None
+            and obj.status in (Article.Status.DRAFT, Article.Status.REVIEW)
+            and services.can_publish(request.user)
+            and self.has_change_permission(request, obj)
+        )
         revision = getattr(obj, "_showing_revision", None)
         if revision is not None:  # what it changes against the published text
             live = Article.objects.get(pk=obj.pk)
@@ -288,9 +295,21 @@ class ArticleAdmin(DistrictScopedAdminMixin, admin.ModelAdmin):
             messages.success(request, _("ส่งบทความให้เจ้าหน้าที่จังหวัดตรวจแล้ว"))
         return HttpResponseRedirect(request.path)
 
+    def _publish_after_save(self, request, obj):
+        """ "Save and publish": the saved article goes live (``services.article_publish``)."""
+        try:
+            services.article_publish(article=obj, user=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("เผยแพร่บทความแล้ว"))
+        return HttpResponseRedirect(request.path)
+
     def response_change(self, request, obj):
         if "_submit_for_review" in request.POST:
             return self._submit_after_save(request, obj)
+        if "_publish" in request.POST:
+            return self._publish_after_save(request, obj)
         return super().response_change(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):

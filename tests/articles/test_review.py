@@ -162,3 +162,21 @@ def test_line_endings_and_trailing_spaces_are_not_changes(imported):
     content = services.snapshot(imported)
     content["materials"] = imported.materials.replace("\n", " \r\n")
     assert revision_changes(imported, content) == []
+
+
+def test_a_reviewer_saves_and_publishes_a_submitted_article_from_its_page(client, province_staff):
+    article = make_article(status="review", district="4001")
+    client.force_login(province_staff)
+    assert 'name="_publish"' in client.get(change_url(article)).content.decode()
+    client.post(change_url(article), form_data(article, _publish="1"))
+    article.refresh_from_db()
+    assert article.status == "published"
+
+
+def test_an_officer_is_not_offered_publish_and_cannot_post_it(client, phon_officer):
+    article = make_article(status="review")
+    client.force_login(phon_officer)
+    assert 'name="_publish"' not in client.get(change_url(article)).content.decode()
+    client.post(change_url(article), form_data(article, _publish="1"))
+    article.refresh_from_db()
+    assert article.status == "review"
