@@ -9,7 +9,9 @@ import difflib
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +27,7 @@ from articles.models import (
     ArticleRevision,
     Category,
 )
+from articles.revisions import revision_changes
 from sammachip.admin_tools import ReadOnlyAdminMixin
 from sammachip.scoping import DistrictScopedAdminMixin, user_can_access
 
@@ -101,6 +104,20 @@ class ArticleRevisionInline(DistrictScopedAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("created_by")
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    title = _("งานตรวจ")
+    parameter_name = "review"
+    WAITING = "waiting"
+
+    def lookups(self, request, model_admin):
+        return [(self.WAITING, _("รอตรวจ (ส่งตรวจหรือมีฉบับแก้ไข)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.WAITING:
+            return queryset.waiting_for_review()
+        return queryset
+
+
 SECTION_FIELDSET_DESCRIPTION = _(
     "เขียนเป็นข้อความธรรมดา ขึ้นบรรทัดใหม่ด้วย Enter ขึ้นต้นบรรทัดด้วย “1.” “2.” เพื่อทำรายการเรียงลำดับ "
     "ส่วนที่เว้นว่างจะไม่แสดงบนเว็บไซต์"
@@ -121,8 +138,9 @@ class ArticleAdmin(DistrictScopedAdminMixin, admin.ModelAdmin):
         "updated_at_be",
     ]
     list_select_related = ["category", "district"]
-    list_filter = ["status", "category", "district"]
+    list_filter = [ReviewFilter, "status", "category", "district"]
     search_fields = ["title", "author_name"]
+    change_form_template = "admin/articles/article/change_form.html"
     autocomplete_fields = ["subdistrict", "village", "sage", "occupation"]
     ordering = ["-updated_at"]
     list_per_page = 50
@@ -246,6 +264,59 @@ class ArticleAdmin(DistrictScopedAdminMixin, admin.ModelAdmin):
                     request, _("ผู้ตรวจส่งกลับให้แก้ไข: %(comment)s") % {"comment": obj.review_comment}
                 )
         return response
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The "save and submit" button: a draft its editor may change (officers and staff).
+        context["can_submit_for_review"] = (
+            obj is None or obj.status == Article.Status.DRAFT
+        ) and self.has_change_permission(request, obj)
+        # "Save and publish": a reviewer's draft or submitted article.
+        context["can_publish_now"] = (
+            obj is not None
+            and obj.status in (Article.Status.DRAFT, Article.Status.REVIEW)
+            and services.can_publish(request.user)
+            and self.has_change_permission(request, obj)
+        )
+        revision = getattr(obj, "_showing_revision", None)
+        if revision is not None:  # what it changes against the published text
+            live = Article.objects.get(pk=obj.pk)
+            context["pending_revision"] = revision
+            context["revision_changes"] = revision_changes(live, revision.content)
+            context["revision_images"] = revision_image_changes(revision)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _submit_after_save(self, request, obj):
+        """ "Save and submit": the saved draft goes to review (``services.article_submit``)."""
+        try:
+            services.article_submit(article=obj, user=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("ส่งบทความให้เจ้าหน้าที่จังหวัดตรวจแล้ว"))
+        return HttpResponseRedirect(request.path)
+
+    def _publish_after_save(self, request, obj):
+        """ "Save and publish": the saved article goes live (``services.article_publish``)."""
+        try:
+            services.article_publish(article=obj, user=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("เผยแพร่บทความแล้ว"))
+        return HttpResponseRedirect(request.path)
+
+    def response_change(self, request, obj):
+        if "_submit_for_review" in request.POST:
+            return self._submit_after_save(request, obj)
+        if "_publish" in request.POST:
+            return self._publish_after_save(request, obj)
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_submit_for_review" in request.POST:
+            self._submit_after_save(request, obj)
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
 
     # ---- saving through the service -----------------------------------------------------------
 
@@ -426,43 +497,47 @@ class ArticleRevisionAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.M
         return format_html_join("", "{}", ((part,) for part in parts))
 
     def image_changes(self, obj):
-        """The images the revision adds, edits and deletes, each with its picture."""
-        changes = obj.content.get("images") or {}
-        ids = [*changes.get("added", []), *changes.get("changed", {}), *changes.get("deleted", [])]
-        if not ids:
-            return ""
-        found = ArticleImage.objects.filter(article=obj.article_id, pk__in=ids).in_bulk()
-        labels = {
-            name: ArticleImage._meta.get_field(name).verbose_name for name in services.IMAGE_FIELDS
-        }
-        rows = []
-        for pk in changes.get("added", []):
-            image = found.get(int(pk))
-            if image is None:
-                rows.append(("diff-removed", "—", _("รูปที่เพิ่ม (ยกเลิกแล้ว)"), ""))
-            else:
-                detail = format_html(
-                    "{}: {}<br>{}: {}",
-                    labels["alt_text"],
-                    image.alt_text,
-                    labels["caption"],
-                    image.caption or "—",
-                )
-                rows.append(("diff-added", image_thumb(image), _("เพิ่มรูป"), detail))
-        for pk, values in changes.get("changed", {}).items():
-            image = found.get(int(pk))
-            detail = format_html_join(
-                mark_safe("<br>"),
-                "{}: {}",
-                ((labels[name], value) for name, value in values.items() if name in labels),
+        return revision_image_changes(obj)
+
+
+def revision_image_changes(obj):
+    """The images the revision ``obj`` adds, edits and deletes, each with its picture."""
+    changes = obj.content.get("images") or {}
+    ids = [*changes.get("added", []), *changes.get("changed", {}), *changes.get("deleted", [])]
+    if not ids:
+        return ""
+    found = ArticleImage.objects.filter(article=obj.article_id, pk__in=ids).in_bulk()
+    labels = {
+        name: ArticleImage._meta.get_field(name).verbose_name for name in services.IMAGE_FIELDS
+    }
+    rows = []
+    for pk in changes.get("added", []):
+        image = found.get(int(pk))
+        if image is None:
+            rows.append(("diff-removed", "—", _("รูปที่เพิ่ม (ยกเลิกแล้ว)"), ""))
+        else:
+            detail = format_html(
+                "{}: {}<br>{}: {}",
+                labels["alt_text"],
+                image.alt_text,
+                labels["caption"],
+                image.caption or "—",
             )
-            rows.append(("diff-added", image_thumb(image), _("แก้ไขรายละเอียดรูป"), detail))
-        for pk in changes.get("deleted", []):
-            image = found.get(int(pk))
-            caption = image.caption if image is not None else ""
-            rows.append(("diff-removed", image_thumb(image), _("ลบรูป"), caption))
-        return format_html(
-            '<h3>{}</h3><table class="revision-diff">{}</table>',
-            _("รูปประกอบ"),
-            format_html_join("", '<tr class="{}"><td>{}</td><td>{}</td><td>{}</td></tr>', rows),
+            rows.append(("diff-added", image_thumb(image), _("เพิ่มรูป"), detail))
+    for pk, values in changes.get("changed", {}).items():
+        image = found.get(int(pk))
+        detail = format_html_join(
+            mark_safe("<br>"),
+            "{}: {}",
+            ((labels[name], value) for name, value in values.items() if name in labels),
         )
+        rows.append(("diff-added", image_thumb(image), _("แก้ไขรายละเอียดรูป"), detail))
+    for pk in changes.get("deleted", []):
+        image = found.get(int(pk))
+        caption = image.caption if image is not None else ""
+        rows.append(("diff-removed", image_thumb(image), _("ลบรูป"), caption))
+    return format_html(
+        '<h3>{}</h3><table class="revision-diff">{}</table>',
+        _("รูปประกอบ"),
+        format_html_join("", '<tr class="{}"><td>{}</td><td>{}</td><td>{}</td></tr>', rows),
+    )

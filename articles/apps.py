@@ -29,3 +29,10 @@ class ArticlesConfig(AppConfig):
 
         # The search index follows every change of an article through the one hook.
         services.article_changed.connect(on_article_changed, dispatch_uid="article-search")
+
+        from articles.home import review_panel
+        from sammachip.admin_site import register_home_panel
+
+        # The reviewer's admin home: how many articles wait for review, linked to them (one
+        # line, above the programme's lists).
+        register_home_panel(review_panel, order=10)

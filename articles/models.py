@@ -117,6 +117,14 @@ class ArticleQuerySet(DistrictScopedQuerySet):
     def for_detail(self):
         return self.for_listing().select_related("subdistrict", "village", "occupation", "sage")
 
+    def waiting_for_review(self):
+        """What a reviewer has to look at: drafts submitted for review and published articles
+        with a pending revision."""
+        pending = ArticleRevision.objects.filter(
+            article=models.OuterRef("pk"), status=ArticleRevision.Status.PENDING
+        )
+        return self.filter(Q(status=Article.Status.REVIEW) | Q(models.Exists(pending)))
+
 
 class Article(models.Model):
     class Status(models.TextChoices):

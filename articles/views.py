@@ -27,6 +27,7 @@ from articles.search.query import (
     ranked_ids,
 )
 from articles.search.snippets import highlight, snippet
+from articles.search.suggest import suggestion
 from sammachip.cache import cache_public_page, cached_for_content
 from sammachip.ratelimit import client_allowed
 from sammachip.scoping import user_can_access
@@ -128,6 +129,8 @@ class ArticleListView(ListView):
             for article in context["object_list"]:
                 article.search_title = highlight(article.title, self.query)
                 article.search_snippet = snippet(article, self.query)
+        if self.query and not context["paginator"].count:  # "did you mean", from the index
+            context["suggestion"] = suggestion(self.query)
         context.update(
             categories=self.categories,
             districts=self.districts,

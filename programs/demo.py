@@ -27,28 +27,10 @@ from .models import (
 )
 from .stages import household_stages_refresh
 
-GIVEN = [
-    "สมชาย",
-    "สมศรี",
-    "บุญมี",
-    "มาลี",
-    "ประยูร",
-    "สุดา",
-    "ทองดี",
-    "บัวผัน",
-    "คำปุน",
-    "จันทร์เพ็ญ",
-    "วิไล",
-    "สมพร",
-    "อำนวย",
-    "บุญเรือง",
-    "แก้วตา",
-    "สุรพล",
-    "นงลักษณ์",
-    "ประเสริฐ",
-    "ละมัย",
-    "หนูเพียร",
-]
+# Given names by the prefix they go with (no นายสมศรี): นาย a man's name, นาง and นางสาว a woman's.
+MEN = ["สมชาย", "บุญมี", "ประยูร", "ทองดี", "อำนวย", "บุญเรือง", "สุรพล", "ประเสริฐ", "สมศักดิ์", "วิชัย"]
+WOMEN = ["สมศรี", "มาลี", "สุดา", "บัวผัน", "คำปุน", "จันทร์เพ็ญ", "วิไล", "แก้วตา", "นงลักษณ์", "ละมัย"]
+GIVEN = {"นาย": MEN, "นาง": WOMEN, "นางสาว": WOMEN}
 SURNAMES = [
     "ใจสาธิต",
     "ดีทดลอง",
@@ -92,7 +74,11 @@ PRODUCT_NAMES = {
 
 
 def _person(rng):
-    return rng.choice(["นาย", "นาง", "นางสาว"]), rng.choice(GIVEN), rng.choice(SURNAMES)
+    prefix = rng.choice(list(GIVEN))
+    # Twenty entries, as many as the one list of names there was: the draws after this one, and
+    # so the demo's dates and stages, stay as they were.
+    given = rng.choice(GIVEN[prefix] * 2)
+    return prefix, given, rng.choice(SURNAMES)
 
 
 def _citizen_id(rng):

@@ -386,28 +386,51 @@ class ProgrammeFigures:
         return next((row for row in self.districts if row.code == code), None)
 
 
-def fiscal_years():
-    """Fiscal years (BE) with households in the configured province, newest first (one query,
+# The fiscal year the public pages open on (``default_fiscal_year``): the newest year that has
+# at least this share of the households of the year before it. A new year whose first villages
+# are being entered (one village of 20 households against last year's 600) does not replace the
+# year the public knows until it is about half way there. The rule is stated on the home page.
+SUBSTANTIAL_SHARE = Decimal("0.5")
+
+
+def fiscal_year_households():
+    """``{fiscal year (BE): households}`` of the configured province, newest first (one query,
     once per public content version)."""
 
     def compute():
-        return list(
-            Household.objects.in_districts(District.objects.in_province())
-            .values_list("fiscal_year", flat=True)
-            .distinct()
+        return {
+            row["fiscal_year"]: row["n"]
+            for row in Household.objects.in_districts(District.objects.in_province())
+            .values("fiscal_year")
+            .annotate(n=Count("id"))
             .order_by("-fiscal_year")
-        )
+        }
 
-    return cached_for_content("fiscal-years", compute)
+    return cached_for_content("fiscal-year-households", compute)
 
 
-def default_fiscal_year(years=None):
-    """The current fiscal year if it has data, else the latest earlier one that has, else the
-    current one (``years``: ``fiscal_years()``, read when not given)."""
-    current = thaidate.current_fiscal_year()
-    if years is None:
-        years = fiscal_years()
-    return next((year for year in years if year <= current), current)
+def fiscal_years():
+    """Fiscal years (BE) with households in the configured province, newest first."""
+    return sorted(fiscal_year_households(), reverse=True)
+
+
+def substantial_fiscal_year(counts, current):
+    """The newest year up to ``current`` in ``counts`` (``{year: households}``) with at least
+    ``SUBSTANTIAL_SHARE`` of the households of the next older year with data (the oldest year
+    with data always qualifies); ``current`` when no year up to it has data."""
+    years = sorted((year for year, n in counts.items() if year <= current and n), reverse=True)
+    for year, older in zip(years, [*years[1:], None], strict=False):
+        if older is None or counts[year] >= SUBSTANTIAL_SHARE * counts[older]:
+            return year
+    return current
+
+
+def default_fiscal_year(counts=None):
+    """The fiscal year a public page opens on: ``substantial_fiscal_year`` of ``counts``
+    (``{year: households}``; the province's, read when not given) up to the current year."""
+    if counts is None:
+        counts = fiscal_year_households()
+    return substantial_fiscal_year(counts, thaidate.current_fiscal_year())
 
 
 def parse_fiscal_year(value, default):

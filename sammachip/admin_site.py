@@ -5,16 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 from sammachip.forms import LoginForm, OwnPasswordChangeForm
 
-# Panels the apps above core add to the admin home (``register_home_panel``), in order.
+# Panels the apps above core add to the admin home (``register_home_panel``): ``(order, panel)``.
 _home_panels = []
 
 
-def register_home_panel(panel):
+def register_home_panel(panel, *, order=100):
     """Add ``panel(request)`` to the admin home: it returns the panel's HTML (a rendered
     template), or '' to show nothing to this user. Apps register from ``AppConfig.ready()``,
-    so core names no app above it."""
-    if panel not in _home_panels:
-        _home_panels.append(panel)
+    so core names no app above it. Panels show by ``order`` (smaller first, e.g. a one-line
+    count above a long list), then in the order registered."""
+    if all(registered is not panel for _order, registered in _home_panels):
+        _home_panels.append((order, panel))
+        _home_panels.sort(key=lambda item: item[0])  # stable: ties keep their order
     return panel
 
 
@@ -26,7 +28,7 @@ class SammachipAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         """The officer's home: the registered panels above the list of models."""
-        panels = [html for panel in _home_panels if (html := panel(request))]
+        panels = [html for _order, panel in _home_panels if (html := panel(request))]
         return super().index(request, {"home_panels": panels, **(extra_context or {})})
 
     def password_change(self, request, extra_context=None):

@@ -360,8 +360,11 @@ SAMMACHIP_SEARCH_RATE_LIMIT = int(os.environ.get("SAMMACHIP_SEARCH_RATE_LIMIT", 
 SAMMACHIP_PROVINCE_CODE = os.environ.get("SAMMACHIP_PROVINCE_CODE", "40")
 SAMMACHIP_SITE_NAME = os.environ.get("SAMMACHIP_SITE_NAME", "สัมมาชีพชุมชน จังหวัดขอนแก่น")
 SAMMACHIP_OFFICE_NAME = os.environ.get("SAMMACHIP_OFFICE_NAME", "สำนักงานพัฒนาชุมชนจังหวัดขอนแก่น")
-SAMMACHIP_OFFICE_ADDRESS = os.environ.get("SAMMACHIP_OFFICE_ADDRESS", "")
-SAMMACHIP_OFFICE_PHONE = os.environ.get("SAMMACHIP_OFFICE_PHONE", "")
+SAMMACHIP_OFFICE_ADDRESS = os.environ.get(
+    "SAMMACHIP_OFFICE_ADDRESS",
+    "ศาลากลางจังหวัดขอนแก่น ถนนศูนย์ราชการ ตำบลในเมือง อำเภอเมืองขอนแก่น จังหวัดขอนแก่น 40000",
+)
+SAMMACHIP_OFFICE_PHONE = os.environ.get("SAMMACHIP_OFFICE_PHONE", "0 4324 4871")
 
 # A load balancer probes /healthz over plain HTTP inside the private network (docs/deploy.md):
 # that one path is never redirected to HTTPS.

@@ -27,6 +27,7 @@ from articles.search.query import (
     search,
 )
 from articles.search.snippets import SNIPPET_LENGTH, highlight, snippet
+from articles.search.suggest import suggestion
 from articles.search.text import (
     JOINER,
     MAX_TOKEN_CHARS,
@@ -70,6 +71,7 @@ __all__ = [
     "search_index_rebuild",
     "snippet",
     "sub_words",
+    "suggestion",
     "thai_spelling",
     "words",
 ]

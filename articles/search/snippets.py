@@ -62,7 +62,19 @@ def _spans(value, terms):
             if all(end <= a or start >= b for a, b in found):
                 found.append((start, end))
             position = folded.find(term, end)
-    return sorted(found)
+    return _joined(sorted(found))
+
+
+def _joined(spans):
+    """Spans that touch (one ends where the next begins: the words of a compound, such as
+    ``สัมมาชีพ`` + ``ชุมชน``) as one, so a compound reads as one mark, not two with a gap."""
+    joined = []
+    for start, end in spans:
+        if joined and joined[-1][1] == start:
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _best_spans(values, query):

@@ -45,14 +45,16 @@ class DistrictDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         district = self.object
-        years = {
-            row["fiscal_year"]: row["villages"]
-            for row in Household.objects.filter(district=district)
+        rows = list(
+            Household.objects.filter(district=district)
             .values("fiscal_year")
-            .annotate(villages=Count("village", distinct=True))
+            .annotate(villages=Count("village", distinct=True), households=Count("id"))
             .order_by("-fiscal_year")
-        }
-        default = public_stats.default_fiscal_year(sorted(years, reverse=True))
+        )
+        years = {row["fiscal_year"]: row["villages"] for row in rows}
+        default = public_stats.default_fiscal_year(
+            {row["fiscal_year"]: row["households"] for row in rows}
+        )
         fiscal_year = public_stats.parse_fiscal_year(self.request.GET.get("fiscal_year"), default)
         figures = public_stats.programme_figures(fiscal_year=fiscal_year)
         villages = list(

@@ -1,12 +1,21 @@
 """The portal's URLs, under the names the templates use: ``site:…`` (home, statistics, about,
 privacy, health), ``programs:…`` (``/sages/``) and ``villages:…`` (``/districts/``)."""
 
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import path
 
 from sammachip import views as core_views
 from sammachip.portal import districts, sages, views
 
 app_name = "site"
+
+
+def favicon(request):
+    """``/favicon.ico``, which browsers and crawlers ask for whatever the page links: the
+    vendored icon (``static/img/``; the pages link the SVG and PNG icons themselves)."""
+    return redirect(static("img/favicon.ico"), permanent=True)
+
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -15,6 +24,7 @@ urlpatterns = [
     path("about/", views.AboutView.as_view(), name="about"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 sage_urls = (

@@ -44,7 +44,11 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         current = thaidate.current_fiscal_year()
-        fiscal_year = public_stats.default_fiscal_year()
+        counts = public_stats.fiscal_year_households()
+        default = public_stats.default_fiscal_year(counts)
+        # Only a year with data (or the default) is honoured: other values show the default.
+        chosen = public_stats.parse_fiscal_year(self.request.GET.get("fiscal_year"), default)
+        fiscal_year = chosen if chosen in counts else default
         districts = District.objects.in_province()
         context.update(
             province=Province.objects.filter(code=settings.SAMMACHIP_PROVINCE_CODE).first(),
@@ -55,6 +59,11 @@ class HomeView(TemplateView):
             ),
             figures=public_stats.programme_figures(fiscal_year=fiscal_year),
             current_fiscal_year=current,
+            default_fiscal_year=default,
+            year_households=counts,
+            newer_years=[(y, n) for y, n in counts.items() if default < y <= current],
+            years=sorted({*counts, default}, reverse=True),
+            substantial_percent=int(public_stats.SUBSTANTIAL_SHARE * 100),
         )
         return context
 
@@ -262,8 +271,8 @@ def stats_charts(figures):
     ]
 
 
-def chosen_fiscal_year(request, years):
-    default = public_stats.default_fiscal_year(years)
+def chosen_fiscal_year(request):
+    default = public_stats.default_fiscal_year()
     return public_stats.parse_fiscal_year(request.GET.get("fiscal_year"), default)
 
 
@@ -274,7 +283,7 @@ class StatsView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         years = public_stats.fiscal_years()
-        fiscal_year = chosen_fiscal_year(self.request, years)
+        fiscal_year = chosen_fiscal_year(self.request)
         figures = public_stats.programme_figures(fiscal_year=fiscal_year)
         context.update(
             years=sorted({*years, fiscal_year}, reverse=True),
@@ -293,8 +302,7 @@ def _csv_percent(value):
 @cache_public_page
 def stats_csv(request):
     """``/stats/csv?fiscal_year=2568``: the aggregates of ``/stats/``, UTF-8 with a BOM (Excel)."""
-    years = public_stats.fiscal_years()
-    fiscal_year = chosen_fiscal_year(request, years)
+    fiscal_year = chosen_fiscal_year(request)
     figures = public_stats.programme_figures(fiscal_year=fiscal_year)
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from articles import search, services
 from articles.models import Article, ArticleSearchEntry
+from articles.search import suggest
 from tests.articles.factories import make_category, make_image
 
 pytestmark = pytest.mark.django_db
@@ -573,3 +574,84 @@ def test_result_articles_come_with_category_and_district_in_one_query(
         found = search.articles_in_order([second.pk, first.pk], **menus)
         shown = [(a.pk, a.category.name, a.district.name_th) for a in found]
     assert shown == [(second.pk, name, "พล"), (first.pk, name, "พล")]
+
+
+# ---- one mark for one compound, "did you mean" (issue 18, item 16) ------------------------------
+
+
+def test_the_words_of_a_compound_are_one_mark(publish):
+    article = publish(title="การสร้างสัมมาชีพชุมชน", background="การสร้างสัมมาชีพชุมชนในหมู่บ้าน")
+    query = search.parse_query("สัมมาชีพ ชุมชน")
+    assert str(search.highlight(article.title, query)) == "การสร้าง<mark>สัมมาชีพชุมชน</mark>"
+    assert "<mark>สัมมาชีพชุมชน</mark>ใน" in str(search.snippet(article, query))
+
+
+def test_words_apart_stay_two_marks(publish):
+    article = publish(title="สัมมาชีพ ของชุมชน")
+    query = search.parse_query("สัมมาชีพ ชุมชน")
+    assert str(search.highlight(article.title, query)) == (
+        "<mark>สัมมาชีพ</mark> ของ<mark>ชุมชน</mark>"
+    )
+
+
+def test_the_result_page_shows_no_gap_inside_a_compound(client, publish):
+    publish(title="ผ้าไหมมัดหมี่บ้านเพ็ก")
+    html = html_of(client, "/articles/", {"q": "ผ้าไหม มัดหมี่"})
+    assert "<mark>ผ้าไหมมัดหมี่</mark>บ้านเพ็ก" in html
+    assert "</mark><mark>" not in html
+
+
+# ---- did you mean ----------------------------------------------------------------------------
+
+
+def test_a_near_miss_is_mended_from_the_vocabulary(client, sample):
+    assert results(client, "สัมมาชิพ") == []
+    html = html_of(client, "/articles/", {"q": "สัมมาชิพ"})
+    assert 'หมายถึง <a href="/articles/?q=%E0%B8%AA' in html
+    assert "<strong>สัมมาชีพ</strong></a> ใช่ไหม" in html
+    # and the suggestion finds the article
+    assert results(client, "สัมมาชีพ") == ["เทคนิคการหนุนเสริมสัมมาชีพสู่การเป็น OTOP"]
+
+
+def test_each_part_of_the_query_is_mended_on_its_own(sample):
+    assert search.suggestion(search.parse_query("สัมมาชิพ otop")) == "สัมมาชีพ otop"
+
+
+def test_a_word_inside_a_longer_part_is_mended(sample):
+    # "สัมมาชิพโอทอป": no token near the whole part; its word ชิพ is mended (สัมมา is a token).
+    mended = search.suggestion(search.parse_query("หนุนเสริมสัมมาชิพ"))
+    assert mended == "หนุนเสริมสัมมาชีพ"
+
+
+def test_no_suggestion_for_a_query_of_known_words_or_far_from_any(client, sample):
+    assert search.suggestion(search.parse_query("สัมมาชีพ")) == ""
+    assert search.suggestion(search.parse_query("คอมพิวเตอร์")) == ""
+    html = html_of(client, "/articles/", {"q": "คอมพิวเตอร์"})
+    assert "ใช่ไหม" not in html
+
+
+def test_drafts_are_not_in_the_vocabulary(publish, on_commit):
+    publish(title="ข้าวหอมมะลิ")
+    with on_commit():
+        services.article_save(
+            article=Article(title="ลับเฉพาะร่างแรก", category=make_category(), district_id="4012"),
+            user=None,
+        )
+    counts, _ = suggest.vocabulary()
+    assert "ข้าว" in counts
+    assert "ลับ" not in counts
+
+
+def test_the_vocabulary_is_read_once_per_content_version(publish, django_assert_num_queries):
+    publish(title="ข้าวหอมมะลิ")
+    suggest.vocabulary()
+    with django_assert_num_queries(0):
+        suggest.vocabulary()
+    publish(title="ปุ๋ยหมัก")  # a change bumps the version
+    assert "ปุ๋ย" in suggest.vocabulary()[0]
+
+
+def test_edit_distance_stops_past_its_limit():
+    assert suggest.edit_distance("สัมมาชิพ", "สัมมาชีพ", 2) == 1
+    assert suggest.edit_distance("ข้าว", "ข่าว", 1) == 1
+    assert suggest.edit_distance("คอมพิวเตอร์", "สัมมาชีพ", 2) == 3

@@ -38,3 +38,21 @@ def test_article_list_on_desktop(live_server, article, new_page, screenshot):
     page.goto(live_server.url + "/articles/?category=promotion-techniques")
     assert page.locator(".article-card").count() == 1
     screenshot(page, "article-list-desktop")
+
+
+def test_a_match_inside_a_thai_word_is_marked_without_gaps(live_server, article, new_page):
+    page = new_page(PHONE)
+    page.goto(live_server.url + "/articles/?q=สัมมาชีพ ชุมชน")
+    marks = page.locator(".search-snippet mark")
+    assert "สัมมาชีพชุมชน" in marks.all_inner_texts()  # one mark for the compound
+    padding = marks.first.evaluate(
+        "m => [getComputedStyle(m).paddingLeft, getComputedStyle(m).paddingRight]"
+    )
+    assert padding == ["0px", "0px"]  # no gap at the edges of a match inside a word
+
+
+def test_a_near_miss_query_offers_the_word_of_the_index(live_server, article, new_page):
+    page = new_page(PHONE)
+    page.goto(live_server.url + "/articles/?q=สัมมาชิพ")
+    page.locator(".search-suggestion").get_by_role("link", name="สัมมาชีพ", exact=True).click()
+    assert page.locator(".search-result").count() == 1

@@ -86,3 +86,18 @@ def test_seed_demo_prints_the_households_and_the_logins(settings):
     text = out.getvalue()
     assert "ครัวเรือนใน 30 หมู่บ้าน 3 อำเภอ" in text
     assert "officer_phon" in text
+
+
+def test_demo_names_match_their_prefix(occupations):
+    from programs.demo import MEN, WOMEN
+    from programs.models import Sage, TeamMember
+
+    seed_programme()
+    people = [
+        *Household.objects.values_list("prefix", "first_name"),
+        *Sage.objects.values_list("prefix", "first_name"),
+        *TeamMember.objects.values_list("prefix", "first_name"),
+    ]
+    assert {prefix for prefix, _ in people} == {"นาย", "นาง", "นางสาว"}
+    for prefix, first_name in people:
+        assert first_name in (MEN if prefix == "นาย" else WOMEN), (prefix, first_name)

@@ -63,6 +63,39 @@ def test_the_directory_filters_by_district_and_occupation(client, sages):
     assert '<label class="form-label small mb-1" for="filter-occupation">' in html
 
 
+def card_names(html):
+    return re.findall(r'<a class="stretched-link" href="/sages/\d+/">([^<]*)</a>', html)
+
+
+def test_the_directory_finds_a_sage_by_name(client, sages):
+    assert card_names(client.get("/sages/?q=คำปุน").content.decode()) == ["คำปุน ทอผ้าเก่ง"]
+    assert card_names(client.get("/sages/?q=เห็ดดี").content.decode()) == ["บุญมี เห็ดดี"]
+    # every word of the query, in either name; the prefix may be typed too
+    assert card_names(client.get("/sages/?q=ปุน+ทอผ้า").content.decode()) == ["คำปุน ทอผ้าเก่ง"]
+    assert card_names(client.get("/sages/?q=คำปุน+เห็ดดี").content.decode()) == []
+
+
+def test_the_name_search_is_thai_normalised(client, sages):
+    # The tone mark typed after the vowel (สรา้ง for สร้าง): PyThaiNLP's normalize mends it.
+    sages["public"].last_name = "สร้างสรรค์"
+    sages["public"].save()
+    html = client.get("/sages/?q=สรา้ง").content.decode()
+    assert card_names(html) == ["คำปุน สร้างสรรค์"]
+
+
+def test_the_name_search_never_finds_a_sage_who_is_not_public(client, sages):
+    html = client.get("/sages/?q=ลับเฉพาะ").content.decode()
+    assert card_names(html) == []
+    assert "ไม่พบปราชญ์ชุมชนชื่อ “ลับเฉพาะ”" in html
+
+
+def test_the_name_box_is_labelled_and_keeps_the_query(client, sages):
+    html = client.get("/sages/?q=คำปุน").content.decode()
+    assert '<label class="form-label small mb-1" for="filter-name">ชื่อหรือนามสกุล</label>' in html
+    assert 'id="filter-name" name="q" value="คำปุน"' in html
+    assert '<meta name="robots" content="noindex, follow">' in html
+
+
 def test_the_directory_is_paginated(client, sages):
     village = make_village(subdistrict="401207", moo=30)
     for n in range(14):

@@ -223,6 +223,16 @@ def test_default_year_falls_back_to_the_latest_year_with_data(geography, year):
     assert public_stats.default_fiscal_year() == year
 
 
+def test_the_default_year_is_the_newest_with_half_of_the_year_before():
+    rule = public_stats.substantial_fiscal_year
+    assert rule({2569: 600, 2570: 20}, 2570) == 2569
+    assert rule({2569: 600, 2570: 300}, 2570) == 2570
+    assert rule({2568: 600, 2569: 5, 2570: 400}, 2570) == 2570  # against the year just before
+    assert rule({2568: 600, 2569: 5}, 2569) == 2568
+    assert rule({2569: 600, 2571: 600}, 2570) == 2569  # never a year not begun
+    assert rule({}, 2570) == 2570
+
+
 def test_products_are_counted_by_category_and_stars(geography, year):
     village = make_village(subdistrict="401207", moo=11)
     make_household(village=village, fiscal_year=year)

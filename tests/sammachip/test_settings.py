@@ -68,3 +68,25 @@ def test_thai_first_settings():
     assert settings.LANGUAGE_CODE == "th"
     assert settings.TIME_ZONE == "Asia/Bangkok"
     assert settings.AUTH_USER_MODEL == "sammachip.User"
+
+
+def test_the_office_contact_defaults_to_khon_kaen_and_the_environment_overrides_it():
+    show = (
+        "from django.conf import settings; "
+        "print(settings.SAMMACHIP_OFFICE_ADDRESS); print(settings.SAMMACHIP_OFFICE_PHONE)"
+    )
+    env = {"DJANGO_SECRET_KEY": "k" * 60, "DJANGO_ALLOWED_HOSTS": "example.org"}
+    default = run_manage("shell", "-c", show, **env).stdout.strip().splitlines()
+    assert default[-2] == (
+        "ศาลากลางจังหวัดขอนแก่น ถนนศูนย์ราชการ ตำบลในเมือง อำเภอเมืองขอนแก่น จังหวัดขอนแก่น 40000"
+    )
+    assert default[-1] == "0 4324 4871"
+    chosen = run_manage(
+        "shell",
+        "-c",
+        show,
+        SAMMACHIP_OFFICE_ADDRESS="ศาลากลางจังหวัดทดสอบ",
+        SAMMACHIP_OFFICE_PHONE="0 4300 0000",
+        **env,
+    )
+    assert chosen.stdout.strip().splitlines()[-2:] == ["ศาลากลางจังหวัดทดสอบ", "0 4300 0000"]
