@@ -119,7 +119,12 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.ModelA
 
     list_display = ["when", "actor", "action", "content_type", "object_repr", "changed_fields"]
     list_select_related = ["actor", "content_type"]
-    list_filter = ["action", "district", "content_type"]
+    list_filter = [
+        "action",
+        "district",
+        # Only the kinds of record the log holds, not every installed table (sessions, axes...).
+        ("content_type", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["object_repr"]
     show_full_result_count = False
     fields = [
@@ -140,14 +145,18 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.ModelA
 
     @admin.display(description=_("ฟิลด์ที่เปลี่ยน"))
     def changed_fields(self, obj):
-        # changes_dict, not changes_display_dict: the latter looks up every related object.
+        # Names only (no values): readable_changes() would look up every related object.
         model = obj.content_type.model_class()
         names = []
         for field_name in obj.changes_dict:
             try:
-                names.append(str(model._meta.get_field(field_name).verbose_name))
+                field = model._meta.get_field(field_name)
             except (AttributeError, FieldDoesNotExist):
-                names.append(field_name)
+                names.append(str(obj.NOTE_LABELS.get(field_name, field_name)))
+                continue
+            if not field.concrete or field.many_to_many or field.primary_key:
+                continue  # the row's id and reverse relations, logged on create
+            names.append(str(field.verbose_name))
         return ", ".join(names)
 
     @admin.display(description=_("รายละเอียดการเปลี่ยนแปลง"))
@@ -155,7 +164,7 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.ModelA
         rows = format_html_join(
             "",
             "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
-            ((field, values[0], values[1]) for field, values in obj.changes_display_dict.items()),
+            obj.readable_changes(),
         )
         return format_html(
             "<table><tr><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
