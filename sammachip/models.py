@@ -108,8 +108,19 @@ class AuditEntry(AbstractLogEntry):
             ):
                 continue
             label = capfirst(field.verbose_name) if field is not None else name
-            rows.append((label, *(self._readable_value(field, v, thaidate) for v in values)))
+            before, after = (self._readable_value(field, v, thaidate) for v in values)
+            if before != after or name in self.secret_fields():
+                rows.append((label, before, after))
         return rows
+
+    def secret_fields(self):
+        """Fields logged as changed without their values (``sammachip.audit.register``)."""
+        from auditlog.registry import auditlog
+
+        model = self.content_type.model_class()
+        if model is None or not auditlog.contains(model):
+            return ()
+        return auditlog.get_model_fields(model).get("mask_fields", ())
 
     def _readable_value(self, field, value, thaidate):
         if value in (None, "None", ""):
