@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, URLPattern, reverse
 ALLOWED_WORDS = {
     "OTOP",
     "Excel",
+    "EXCEL",  # the household list's button, upper-cased by the admin's CSS
     "CSV",
     "csv",
     "PDF",
