@@ -117,7 +117,7 @@ admin.site.unregister(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.ModelAdmin):
     """Audit rows are evidence: nobody adds, edits or deletes them here."""
 
-    list_display = ["when", "actor", "action", "content_type", "object_repr", "changed_fields"]
+    list_display = ["when", "actor", "action", "kind", "object_repr", "changed_fields"]
     list_select_related = ["actor", "content_type"]
     list_filter = [
         "action",
@@ -141,7 +141,13 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.ModelA
 
     @admin.display(description=_("เวลา"), ordering="timestamp")
     def when(self, obj):
-        return format_thai_datetime(obj.timestamp)
+        return format_thai_datetime(obj.timestamp, short=True)
+
+    @admin.display(description=_("ประเภทข้อมูล"))
+    def kind(self, obj):
+        # The kind of record alone (the content type's str adds the app's name).
+        model = obj.content_type.model_class()
+        return model._meta.verbose_name if model else obj.content_type.model
 
     @admin.display(description=_("ฟิลด์ที่เปลี่ยน"))
     def changed_fields(self, obj):

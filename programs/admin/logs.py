@@ -82,12 +82,11 @@ class ExportLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "when",
         "user",
-        "source",
-        "file_format",
-        "row_count",
-        "full_ids",
-        "districts",
         "filters_in_words",
+        "row_count",
+        "file_format",
+        "full_ids",
+        "source",
     ]
     list_select_related = ["user"]
     list_filter = ["source", "full_ids", "file_format"]
@@ -106,7 +105,7 @@ class ExportLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("เวลา"), ordering="created_at")
     def when(self, obj):
-        return thaidate.format_thai_datetime(obj.created_at)
+        return thaidate.format_thai_datetime(obj.created_at, short=True)
 
     @admin.display(description=_("เงื่อนไขการกรอง"))
     def filters_in_words(self, obj):

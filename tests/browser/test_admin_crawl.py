@@ -49,6 +49,15 @@ READ_PAGE = """() => {
       boxes.push(`${name} ${el.scrollWidth} > ${el.clientWidth}`);
     }
   }
+  // A table wider than the box holding it runs under the filter pane or off the page.
+  for (const table of document.querySelectorAll('#content table')) {
+    const holder = table.parentElement.getBoundingClientRect();
+    const right = table.getBoundingClientRect().right;
+    if (right > holder.right + 1) {
+      const edge = `${Math.round(right)} > ${Math.round(holder.right)}`;
+      boxes.push(`table#${table.id || '?'} ends at ${edge}`);
+    }
+  }
   return {text: parts.join('\\n'), width: document.documentElement.scrollWidth, boxes};
 }"""
 
