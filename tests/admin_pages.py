@@ -12,6 +12,7 @@ file format) goes in ``ALLOWED_WORDS``; anything else is a string to translate (
 
 import re
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 from django.contrib import admin
 from django.test import RequestFactory
@@ -72,13 +73,19 @@ ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 RAW_KEY = re.compile(r"(?<![\w.])[a-z]+(?:__?[a-z]+)+(?![\w])")
 
 
+class Page(NamedTuple):
+    label: str  # e.g. "programs.household แก้ไข": the model and which page
+    url: str
+    custom: bool = False  # a ModelAdmin's own view: 403 means this role may not use it
+
+
 def admin_pages(user):
-    """``[(label, url)]``: the admin pages ``user`` may open — the index, each app index, and
-    per registered model its changelist, add page, one change page, its history and every
-    custom view (those taking an object with the first object the user may see)."""
+    """The admin pages ``user`` may open: the index, each app index, and per registered model
+    its changelist, add page, one change page, its history and every custom view (those taking
+    an object with the first object the user may see)."""
     request = RequestFactory().get("/admin/")
     request.user = user
-    pages = [("หน้าหลัก", reverse("admin:index"))]
+    pages = [Page("หน้าหลัก", reverse("admin:index"))]
     apps_seen = set()
     for model, model_admin in admin.site._registry.items():
         opts = model._meta
@@ -87,17 +94,16 @@ def admin_pages(user):
             continue
         if opts.app_label not in apps_seen:
             apps_seen.add(opts.app_label)
-            pages.append(
-                (f"app {opts.app_label}", reverse("admin:app_list", args=[opts.app_label]))
-            )
+            app_index = reverse("admin:app_list", args=[opts.app_label])
+            pages.append(Page(f"app {opts.app_label}", app_index))
         prefix = f"admin:{opts.app_label}_{opts.model_name}"
-        pages.append((f"{name} รายการ", reverse(f"{prefix}_changelist")))
+        pages.append(Page(f"{name} รายการ", reverse(f"{prefix}_changelist")))
         if model_admin.has_add_permission(request):
-            pages.append((f"{name} เพิ่ม", reverse(f"{prefix}_add")))
+            pages.append(Page(f"{name} เพิ่ม", reverse(f"{prefix}_add")))
         obj = model_admin.get_queryset(request).order_by("pk").first()
         if obj is not None:
-            pages.append((f"{name} แก้ไข", reverse(f"{prefix}_change", args=[obj.pk])))
-            pages.append((f"{name} ประวัติ", reverse(f"{prefix}_history", args=[obj.pk])))
+            pages.append(Page(f"{name} แก้ไข", reverse(f"{prefix}_change", args=[obj.pk])))
+            pages.append(Page(f"{name} ประวัติ", reverse(f"{prefix}_history", args=[obj.pk])))
         for pattern in model_admin.get_urls():
             if not isinstance(pattern, URLPattern) or not pattern.name:
                 continue
@@ -110,8 +116,8 @@ def admin_pages(user):
                 url = reverse(f"admin:{pattern.name}", args=[obj.pk] if takes_object else [])
             except NoReverseMatch:
                 continue
-            pages.append((f"{name} {pattern.name}", url))
-    pages.append(("เปลี่ยนรหัสผ่าน", reverse("admin:password_change")))
+            pages.append(Page(f"{name} {pattern.name}", url, custom=True))
+    pages.append(Page("เปลี่ยนรหัสผ่าน", reverse("admin:password_change")))
     return pages
 
 

@@ -50,9 +50,9 @@ def crawl(client, username):
     words = data_words(*User.objects.all())
     problems = []
     pages = admin_pages(user)
-    for label, url in pages:
+    for label, url, custom in pages:
         response = client.get(url)
-        if response.status_code == 403 and label.count(" ") == 1 and "_" in label:
+        if response.status_code == 403 and custom:
             continue  # a custom view this role may not use (e.g. revealing a full ID)
         if response.status_code != 200:
             problems.append(f"{label} {url}: HTTP {response.status_code}")
