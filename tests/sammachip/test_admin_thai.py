@@ -12,8 +12,9 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from programs.admin.logs import describe_filters
 from programs.models import ExportLog, FollowUp, TrainingSession
@@ -91,6 +92,31 @@ def test_the_export_log_shows_the_filter_as_the_clerk_chose_it(demo, db, client)
     text = visible_text(client.get("/admin/programs/exportlog/").content.decode())
     assert "อำเภอพล · ปีงบประมาณ 2569 · สถานะ ฝึกอบรมแล้ว" in text
     assert "district__code__exact" not in text
+
+
+def test_the_export_log_names_a_page_of_filters_in_a_fixed_number_of_queries(demo, db, client):
+    staff = User.objects.get(username="province_staff")
+    client.force_login(staff)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/admin/programs/exportlog/").status_code == 200
+        return len(captured)
+
+    def export(code):
+        ExportLog.objects.create(
+            user=staff,
+            source=ExportLog.Source.COMMAND,
+            file_format="csv",
+            filters=f"district={code}&occupation__id__exact=1&fiscal_year=2568",
+            row_count=1,
+        )
+
+    export("4001")
+    before = queries()
+    for code in ["4005", "4012", "4001,4012", "4005"]:
+        export(code)
+    assert queries() == before
 
 
 def test_a_filter_nobody_knows_is_shown_as_recorded(db):
