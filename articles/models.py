@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles import text
+from sammachip import thaidate
 from sammachip.scoping import DistrictScopedQuerySet
 from villages.models import District, Subdistrict, Village
 
@@ -366,7 +367,9 @@ class ArticleRevision(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.article_id} #{self.pk}"
+        # Its own columns only: when it was written and where it stands.
+        written = thaidate.format_thai_datetime(self.created_at, short=True)
+        return f"ฉบับแก้ไข {written} ({self.get_status_display()})"
 
 
 def image_upload_to(instance, filename):

@@ -732,7 +732,8 @@ class TrainingSession(models.Model):
         ]
 
     def __str__(self):
-        return f"การอบรมของทีม #{self.team_id}"
+        # The team's village and year (every list showing sessions selects team__village).
+        return f"การอบรม{self.team} ({thaidate.format_thai_date(self.start_date, short=True)})"
 
     @property
     def days(self):
@@ -901,7 +902,9 @@ class FollowUp(models.Model):
         ]
 
     def __str__(self):
-        return f"ติดตามผลครัวเรือน #{self.household_id}"
+        # The household's name (every list showing follow-ups selects the household).
+        visited = thaidate.format_thai_date(self.visited_on, short=True)
+        return f"ติดตามผล {self.household.full_name} ({visited})"
 
     def clean(self):
         super().clean()

@@ -117,9 +117,14 @@ admin.site.unregister(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.ModelAdmin):
     """Audit rows are evidence: nobody adds, edits or deletes them here."""
 
-    list_display = ["when", "actor", "action", "content_type", "object_repr", "changed_fields"]
+    list_display = ["when", "actor", "action", "kind", "object_repr", "changed_fields"]
     list_select_related = ["actor", "content_type"]
-    list_filter = ["action", "district", "content_type"]
+    list_filter = [
+        "action",
+        "district",
+        # Only the kinds of record the log holds, not every installed table (sessions, axes...).
+        ("content_type", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["object_repr"]
     show_full_result_count = False
     fields = [
@@ -136,18 +141,28 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.ModelA
 
     @admin.display(description=_("เวลา"), ordering="timestamp")
     def when(self, obj):
-        return format_thai_datetime(obj.timestamp)
+        return format_thai_datetime(obj.timestamp, short=True)
+
+    @admin.display(description=_("ประเภทข้อมูล"))
+    def kind(self, obj):
+        # The kind of record alone (the content type's str adds the app's name).
+        model = obj.content_type.model_class()
+        return model._meta.verbose_name if model else obj.content_type.model
 
     @admin.display(description=_("ฟิลด์ที่เปลี่ยน"))
     def changed_fields(self, obj):
-        # changes_dict, not changes_display_dict: the latter looks up every related object.
+        # Names only (no values): readable_changes() would look up every related object.
         model = obj.content_type.model_class()
         names = []
         for field_name in obj.changes_dict:
             try:
-                names.append(str(model._meta.get_field(field_name).verbose_name))
+                field = model._meta.get_field(field_name)
             except (AttributeError, FieldDoesNotExist):
-                names.append(field_name)
+                names.append(str(obj.NOTE_LABELS.get(field_name, field_name)))
+                continue
+            if not field.concrete or field.many_to_many or field.primary_key:
+                continue  # the row's id and reverse relations, logged on create
+            names.append(str(field.verbose_name))
         return ", ".join(names)
 
     @admin.display(description=_("รายละเอียดการเปลี่ยนแปลง"))
@@ -155,7 +170,7 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.ModelA
         rows = format_html_join(
             "",
             "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
-            ((field, values[0], values[1]) for field, values in obj.changes_display_dict.items()),
+            obj.readable_changes(),
         )
         return format_html(
             "<table><tr><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",

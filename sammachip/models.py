@@ -1,3 +1,4 @@
+import datetime
 from functools import cached_property
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
@@ -75,10 +76,72 @@ class AuditEntry(AbstractLogEntry):
 
     objects = LogEntryManager()
 
+    # Notes written by sammachip.audit in place of a field's change.
+    NOTE_LABELS = {"accessed": _("เปิดดู"), "created": _("เพิ่มแบบหลายรายการ")}
+
     class Meta(AbstractLogEntry.Meta):
         verbose_name = _("บันทึกการแก้ไขข้อมูล")
         verbose_name_plural = _("บันทึกการแก้ไขข้อมูล")
         indexes = [models.Index(fields=["district", "-timestamp"], name="audit_district_idx")]
+
+    def readable_changes(self):
+        """``[(label, old, new)]`` as an officer reads them: Thai field names, choices by their
+        labels, dates in the Buddhist Era, yes/no for flags, "—" for nothing; the row's own
+        ``id`` and reverse relations (logged by django-auditlog on create) are left out."""
+        from django.core.exceptions import FieldDoesNotExist
+        from django.utils.text import capfirst
+
+        from sammachip import thaidate
+
+        model = self.content_type.model_class()
+        rows = []
+        for name, values in self.changes_dict.items():
+            if name in self.NOTE_LABELS:
+                rows.append((self.NOTE_LABELS[name], values[0] or "—", values[1] or "—"))
+                continue
+            try:
+                field = model._meta.get_field(name) if model else None
+            except FieldDoesNotExist:
+                field = None
+            if field is not None and (
+                not field.concrete or field.many_to_many or field.primary_key
+            ):
+                continue
+            label = capfirst(field.verbose_name) if field is not None else name
+            before, after = (self._readable_value(field, v, thaidate) for v in values)
+            if before != after or name in self.secret_fields():
+                rows.append((label, before, after))
+        return rows
+
+    def secret_fields(self):
+        """Fields logged as changed without their values (``sammachip.audit.register``)."""
+        from auditlog.registry import auditlog
+
+        model = self.content_type.model_class()
+        if model is None or not auditlog.contains(model):
+            return ()
+        return auditlog.get_model_fields(model).get("mask_fields", ())
+
+    def _readable_value(self, field, value, thaidate):
+        if value in (None, "None", ""):
+            return "—"
+        if field is None:
+            return value
+        if field.choices:
+            return dict(field.flatchoices).get(
+                value, dict(field.flatchoices).get(str(value), value)
+            )
+        internal = field.get_internal_type()
+        if internal == "BooleanField":
+            return _("ใช่") if str(value) == "True" else _("ไม่ใช่")
+        if internal in ("DateField", "DateTimeField"):
+            try:
+                return thaidate.format_thai_date(datetime.date.fromisoformat(str(value)[:10]))
+            except ValueError:
+                return value
+        if field.many_to_one or field.one_to_one:
+            return self._get_changes_display_for_fk_field(field, value)
+        return value
 
     def save(self, *args, **kwargs):
         if self.district_id is None and self.additional_data:
