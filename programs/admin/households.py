@@ -182,6 +182,15 @@ class HouseholdAdmin(
         StagePendingFilter,
     ]
     search_fields = ["first_name__startswith", "last_name__startswith", "=house_no"]
+    # The household pickers (decisions, follow-ups, attendees) search a district's households
+    # inside their names, by village and by year; the changelist keeps its indexed prefix search.
+    autocomplete_search_fields = [
+        "first_name",
+        "last_name",
+        "=house_no",
+        "village__name_th",
+        "fiscal_year__exact",
+    ]
     search_help_text = _("ค้นหาด้วยชื่อหรือนามสกุล (ขึ้นต้นด้วย) บ้านเลขที่ หรือเลขประจำตัวประชาชน 13 หลัก")
     autocomplete_fields = ["village", "trainer_team", "group", "occupation"]
     actions = ["record_drop_decision"]

@@ -139,7 +139,14 @@ class TrainerTeamAdmin(
     ]
     list_select_related = ["village", "sage", "occupation"]
     list_filter = [FiscalYearFilter, "district", "occupation", HasSessionFilter]
-    search_fields = ["village__name_th__startswith", "=village__code"]
+    # The team picker's words: the village (inside its name, or its code), the sage, the year.
+    search_fields = [
+        "village__name_th",
+        "=village__code",
+        "sage__first_name",
+        "sage__last_name",
+        "fiscal_year__exact",
+    ]
     autocomplete_fields = ["village", "sage", "occupation"]
     inlines = [TeamMemberInline, TeamHouseholdInline]
     ordering = ["-fiscal_year", "village__code"]
