@@ -28,12 +28,22 @@ parse_thai_date = thaidate.parse_thai_date
 
 
 class ThaiDateInput(forms.DateInput):
-    """A text box showing ``วว/ดด/ปปปป`` in the Buddhist Era."""
+    """A text box showing ``วว/ดด/ปปปป`` in the Buddhist Era; in the admin a calendar in Thai
+    opens beside it (``data-thaidate``: static/js/admin-forms.js) and typing still works."""
 
     input_type = "text"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs={"placeholder": "วว/ดด/ปปปป (พ.ศ.)", "size": 12, **(attrs or {})})
+        super().__init__(
+            attrs={
+                "placeholder": "วว/ดด/ปปปป (พ.ศ.)",
+                "size": 18,
+                "class": "vThaiDateField",
+                "autocomplete": "off",
+                "data-thaidate": "",
+                **(attrs or {}),
+            }
+        )
 
     def format_value(self, value):
         if isinstance(value, datetime.date):

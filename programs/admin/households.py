@@ -18,9 +18,11 @@ from programs.admin.household_export import HouseholdExportMixin
 from programs.admin.household_import import HouseholdImportMixin
 from programs.admin.progress import HouseholdProgressMixin, KpiFilter, VillageFilter
 from programs.models import FollowUp, Household, IncomeSource
+from sammachip import thaidate
 from sammachip.admin_tools import (
     AuditedAdminMixin,
     CitizenIdAdminMixin,
+    LabelledCellsMixin,
     StaleEditAdminMixin,
 )
 from sammachip.citizen_id.forms import CitizenIdFormMixin
@@ -90,11 +92,14 @@ class DropDecisionForm(forms.Form):
         return reason
 
 
-class FollowUpInline(DistrictScopedAdminMixin, admin.TabularInline):
+class FollowUpInline(LabelledCellsMixin, DistrictScopedAdminMixin, admin.TabularInline):
     model = FollowUp
     fields = ["visited_on", "practising", "monthly_income", "stopped_reason", "notes", "officer"]
     readonly_fields = ["officer"]
     extra = 1
+
+    def cell_row_label(self, obj):
+        return _("การติดตามวันที่ %(date)s") % {"date": thaidate.format_thai_date(obj.visited_on)}
 
 
 @admin.register(Household)

@@ -11,6 +11,7 @@ from programs.models import Household, TeamMember, TrainerTeam, TrainingSession
 from sammachip import thaidate
 from sammachip.admin_tools import (
     AuditedAdminMixin,
+    LabelledCellsMixin,
     SensitivePostAdminMixin,
     StaleEditAdminMixin,
 )
@@ -36,7 +37,7 @@ class HasSessionFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TeamMemberInline(DistrictScopedAdminMixin, admin.TabularInline):
+class TeamMemberInline(LabelledCellsMixin, DistrictScopedAdminMixin, admin.TabularInline):
     model = TeamMember
     fields = ["prefix", "first_name", "last_name", "role", "phone"]
     extra = 0
@@ -93,7 +94,7 @@ class TeamHouseholdFormSet(BaseInlineFormSet):
                 seen[number] = self.forms.index(form) + 1
 
 
-class TeamHouseholdInline(DistrictScopedAdminMixin, admin.TabularInline):
+class TeamHouseholdInline(LabelledCellsMixin, DistrictScopedAdminMixin, admin.TabularInline):
     model = Household
     form = TeamHouseholdForm
     formset = TeamHouseholdFormSet
