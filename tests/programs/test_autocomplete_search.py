@@ -58,3 +58,10 @@ def test_the_household_changelist_keeps_its_prefix_search(phon_client, programme
     assert "ครัวเรือนphon" not in html
     html = phon_client.get("/admin/programs/household/", {"q": "ครัวเรือน"}).content.decode()
     assert "ครัวเรือนphon" in html
+
+
+@pytest.mark.parametrize("term", ["หัวทุ่ง", "40120711", "๔๐๑๒๐๗๑๑"])
+def test_the_village_picker_finds_inside_names_and_codes_in_either_script(
+    phon_client, hua_thung, term
+):
+    assert picked(phon_client, "household", "village", term) == ["บ้านหัวทุ่งพัฒนา หมู่ที่ 11 (40120711)"]
