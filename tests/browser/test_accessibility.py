@@ -1,6 +1,7 @@
 """axe-core (vendored: tests/browser/vendor/) on every public page, on a phone and a desktop,
 and on the admin as an officer and as provincial staff sees it: the index, each changelist, add
-page and one change page of every registered model. WCAG 2.1 A and AA rules; 0 violations.
+page and one change page of every registered model, and the custom pages (KPIs, import, history,
+attendance sheet, password). WCAG 2.1 A and AA rules; 0 violations.
 
 A failure prints each violation readably: page, rule, impact, what to fix, and the elements."""
 
@@ -16,7 +17,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from programs.demo import seed_programme
-from programs.models import Sage
+from programs.models import Household, Sage, TrainingSession
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import TEST_PASSWORD, make_user
 
@@ -101,6 +102,16 @@ def admin_pages(user):
         obj = model_admin.get_queryset(request).order_by("pk").first()
         if obj is not None:
             pages.append(reverse(f"{name}_change", args=[obj.pk]))
+    # The custom pages: the KPI page, the import, a record's history, an attendance sheet.
+    household = admin.site._registry[Household].get_queryset(request).first()
+    session = admin.site._registry[TrainingSession].get_queryset(request).first()
+    pages += [
+        reverse("admin:programs_household_progress"),
+        reverse("admin:programs_household_import"),
+        reverse("admin:programs_household_history", args=[household.pk]),
+        reverse("admin:programs_trainingsession_sheet", args=[session.pk]),
+        reverse("admin:password_change"),
+    ]
     return pages
 
 
