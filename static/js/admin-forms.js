@@ -301,6 +301,13 @@
     document.querySelectorAll("span.help-tooltip[aria-label]:not([role])").forEach(function (icon) {
       icon.setAttribute("role", "img");
     });
+    // An open select2 names its list with aria-owns only; a combobox needs aria-controls.
+    document.querySelectorAll(".select2-selection[role=combobox]")
+      .forEach(function (box) {
+        var owns = box.getAttribute("aria-owns");
+        if (owns) box.setAttribute("aria-controls", owns);
+        else if (box.getAttribute("aria-expanded") !== "true") box.removeAttribute("aria-controls");
+      });
     // select2's "remove all" cross inside the chosen items' list: a list holds only items.
     document.querySelectorAll("ul.select2-selection__rendered > .select2-selection__clear")
       .forEach(function (cross) {

@@ -1,6 +1,6 @@
 """The admin's forms as an officer uses them in a browser: the Buddhist-Era calendar beside a
 date box (typing still works), its placeholder whole, and numbers typed as written (Thai
-digits, thousands separators)."""
+digits, thousands separators); axe-core finds nothing on the calendar or a picker while open."""
 
 import io
 from decimal import Decimal
@@ -12,6 +12,7 @@ from django.utils import timezone
 from programs.models import FollowUp
 from sammachip import thaidate
 from tests.browser.conftest import DESKTOP
+from tests.browser.test_accessibility import AXE, RUN_AXE, WCAG21_AA, readable
 from tests.factories import TEST_PASSWORD, make_user, make_village
 from tests.programs.factories import make_household
 
@@ -83,3 +84,27 @@ def test_an_officer_picks_a_be_date_and_types_amounts_as_written(
     assert follow_up.monthly_income == Decimal("3500")
     household.refresh_from_db()
     assert household.income_before == Decimal("2800")
+
+
+def test_the_open_calendar_and_an_open_picker_pass_axe(live_server, household, new_page):
+    page = new_page(DESKTOP, bypass_csp=True)  # axe is added by the test
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("ชื่อผู้ใช้").fill("officer_phon")
+    page.get_by_label("รหัสผ่าน").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    page.goto(f"{live_server.url}/admin/programs/household/{household.pk}/change/")
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(path=str(AXE))
+
+    page.locator("#id_follow_ups-0-visited_on + .thaidate-open").click()
+    page.get_by_role("dialog").wait_for()
+    found = {"calendar": page.evaluate(RUN_AXE, WCAG21_AA)}
+    page.keyboard.press("Escape")
+
+    page.locator("#id_village + .select2 .select2-selection").click()
+    page.locator(".select2-search__field").fill("เพ็ก")
+    page.locator(".select2-results__option", has_text="เพ็กใหญ่").wait_for()
+    page.wait_for_timeout(100)  # the names are set on the next frame
+    found["picker"] = page.evaluate(RUN_AXE, WCAG21_AA)
+    assert page.locator("#id_village + .select2 .select2-selection").get_attribute("aria-controls")
+    assert {where: v for where, v in found.items() if v} == {}, readable(found)
