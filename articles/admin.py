@@ -28,12 +28,12 @@ from articles.models import (
     Category,
 )
 from articles.revisions import revision_changes
-from sammachip.admin_tools import ReadOnlyAdminMixin
+from sammachip.admin_tools import LabelledCellsMixin, ReadOnlyAdminMixin
 from sammachip.scoping import DistrictScopedAdminMixin, user_can_access
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(LabelledCellsMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name", "slug"]
@@ -69,7 +69,7 @@ def image_thumb(image, scale=2):
     )
 
 
-class ArticleImageInline(DistrictScopedAdminMixin, admin.TabularInline):
+class ArticleImageInline(LabelledCellsMixin, DistrictScopedAdminMixin, admin.TabularInline):
     model = ArticleImage
     form = ArticleImageForm
     formset = RevisedImagesFormSet

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 
 from programs.models import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, Household, Occupation
-from sammachip import citizen_id, thaidate
+from sammachip import citizen_id, numbers, thaidate
 from sammachip.scoping import user_can_access
 from sammachip.spreadsheet import spreadsheet_unescaped
 from sammachip.validators import normalize_phone, validate_thai_phone
@@ -56,7 +56,7 @@ class WholeNumberWidget(widgets.IntegerWidget):
 class FiscalYearWidget(widgets.IntegerWidget):
     def clean(self, value, row=None, **kwargs):
         text = str(spreadsheet_unescaped(value) if value is not None else "").strip()
-        text = text.translate(thaidate.THAI_DIGITS).removesuffix(".0")
+        text = numbers.typed_number(text).removesuffix(".0")
         if not text:
             raise ValueError(_("ต้องกรอกปีงบประมาณ (พ.ศ.)"))
         if not text.isdigit():
@@ -198,7 +198,7 @@ class IncomeWidget(widgets.Widget):
         value = spreadsheet_unescaped(value)
         if value is None or str(value).strip() == "":
             return None
-        text = str(value).translate(thaidate.THAI_DIGITS).replace(",", "").strip()
+        text = numbers.typed_number(value)
         try:
             amount = Decimal(text)
         except InvalidOperation:

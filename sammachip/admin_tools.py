@@ -22,9 +22,79 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from sammachip import audit, citizen_id
+from sammachip import audit, citizen_id, thaidate
 from sammachip.citizen_id.search import id_search_token, search_hash
 from sammachip.security import client_ip
+
+# ---- search ------------------------------------------------------------------------------------
+
+
+class ThaiSearchAdminMixin:
+    """Search as an officer types: Thai digits read as digits (``๒๕๖๙`` finds 2569), and the
+    autocomplete pickers (``autocomplete_fields`` of other admins) search
+    ``autocomplete_search_fields`` when it is set: inside names, where the changelist of a
+    table of millions keeps its indexed prefix search. The rows searched are still
+    ``get_queryset``'s (scoped), as Django's autocomplete view asks for them."""
+
+    autocomplete_search_fields = None
+
+    def get_search_fields(self, request):
+        match = getattr(request, "resolver_match", None)
+        if self.autocomplete_search_fields and match and match.url_name == "autocomplete":
+            return self.autocomplete_search_fields
+        return super().get_search_fields(request)
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, thaidate.arabic_digits(search_term))
+
+
+# ---- grids: a label on every cell ----------------------------------------------------------
+
+
+class LabelledCellsMixin:
+    """A grid whose every box is named for a screen reader by its column and its row
+    (``ชื่อ – นางสมศรี ใจดี (12)``): a grid's only visible labels are its column headers. Mix
+    into a tabular inline (its rows) or a ModelAdmin with ``list_editable`` (the list's rows).
+    ``cell_row_label(obj)`` names a saved row (its ``str`` unless overridden); a new row is
+    ``แถวใหม่ที่ N``."""
+
+    def cell_row_label(self, obj):
+        return str(obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return labelled_cells(super().get_formset(request, obj, **kwargs), self.cell_row_label)
+
+    def get_changelist_formset(self, request, **kwargs):
+        return labelled_cells(
+            super().get_changelist_formset(request, **kwargs), self.cell_row_label
+        )
+
+
+def labelled_cells(formset, row_label):
+    """``formset`` whose forms name each visible box ``<column> – <row>`` (``aria-label``)."""
+
+    class LabelledCellsFormSet(formset):
+        def add_fields(self, form, index):
+            super().add_fields(form, index)
+            if form.instance.pk is not None:
+                row = row_label(form.instance)
+            elif index is None:
+                row = _("แถวใหม่")
+            else:
+                row = _("แถวใหม่ที่ %(n)d") % {"n": index + 1}
+            for name, field in form.fields.items():
+                if field.widget.is_hidden:
+                    continue
+                column = _("ลบ") if name == "DELETE" else field.label or name
+                label = f"{column} – {row}"
+                field.widget.attrs["aria-label"] = label
+                inner = getattr(field.widget, "widget", None)  # RelatedFieldWidgetWrapper
+                if inner is not None:
+                    inner.attrs["aria-label"] = label
+
+    LabelledCellsFormSet.__name__ = formset.__name__
+    return LabelledCellsFormSet
+
 
 # ---- concurrent edits -------------------------------------------------------------------------
 

@@ -22,3 +22,14 @@ class SammachipAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "sammachip.admin_site.SammachipAdminSite"
+
+    def ready(self):
+        # Every number a person types in the admin reads Thai digits and thousands separators:
+        # the admin's own table of default form fields per column type, set before the admins
+        # are registered (each copies the table when it is made).
+        from django.contrib.admin import options
+
+        from sammachip.fields import ADMIN_NUMBER_FORMFIELDS
+
+        options.FORMFIELD_FOR_DBFIELD_DEFAULTS.update(ADMIN_NUMBER_FORMFIELDS)
+        super().ready()

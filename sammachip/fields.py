@@ -1,8 +1,9 @@
 """Model and form fields used across apps for Buddhist-Era dates and date-times (what they
-read and show is ``sammachip.thaidate``'s); the citizen-ID fields, re-exported from
-``sammachip.citizen_id``."""
+read and show is ``sammachip.thaidate``'s), numbers as a person types them (``sammachip.numbers``);
+the citizen-ID fields, re-exported from ``sammachip.citizen_id``."""
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sammachip import thaidate
+from sammachip import numbers, thaidate
 from sammachip.citizen_id import fields as id_fields
 from sammachip.citizen_id import forms as id_forms
 
@@ -27,12 +28,22 @@ parse_thai_date = thaidate.parse_thai_date
 
 
 class ThaiDateInput(forms.DateInput):
-    """A text box showing ``วว/ดด/ปปปป`` in the Buddhist Era."""
+    """A text box showing ``วว/ดด/ปปปป`` in the Buddhist Era; in the admin a calendar in Thai
+    opens beside it (``data-thaidate``: static/js/admin-forms.js) and typing still works."""
 
     input_type = "text"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs={"placeholder": "วว/ดด/ปปปป (พ.ศ.)", "size": 12, **(attrs or {})})
+        super().__init__(
+            attrs={
+                "placeholder": "วว/ดด/ปปปป (พ.ศ.)",
+                "size": 18,
+                "class": "vThaiDateField",
+                "autocomplete": "off",
+                "data-thaidate": "",
+                **(attrs or {}),
+            }
+        )
 
     def format_value(self, value):
         if isinstance(value, datetime.date):
@@ -100,6 +111,59 @@ class ThaiDateTimeField(forms.MultiValueField):
             return None
         day, time = data_list[0], data_list[1] or datetime.time(0, 0)
         return timezone.make_aware(datetime.datetime.combine(day, time))
+
+
+# ---- numbers as typed: Thai digits and thousands separators ----------------------------------
+
+
+class ThaiNumberInput(forms.TextInput):
+    """A text box for a number (``type=number`` refuses "3,500" and Thai digits in the browser):
+    the phone's number pad through ``inputmode``; ``grouped`` shows thousands separators."""
+
+    def __init__(self, attrs=None, *, decimal=False, grouped=False):
+        self.grouped = grouped
+        css = "vDecimalField" if decimal else "vIntegerField"
+        super().__init__(
+            attrs={"inputmode": "decimal" if decimal else "numeric", "class": css, **(attrs or {})}
+        )
+
+    def format_value(self, value):
+        if self.grouped and isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return f"{value:,}"
+        return super().format_value(value)
+
+
+class ThaiIntegerFormField(forms.IntegerField):
+    """An integer typed ``2569``, ``๒๕๖๙`` or ``3,500``."""
+
+    widget = ThaiNumberInput
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = numbers.typed_number(value)
+        return super().to_python(value)
+
+
+class ThaiDecimalFormField(forms.DecimalField):
+    """An amount typed ``3,500``, ``๓,๕๐๐.๕๐`` or ``3500``; shown with thousands separators."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", ThaiNumberInput(decimal=True, grouped=True))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = numbers.typed_number(value)
+        return super().to_python(value)
+
+
+# The admin's form field for each number column (``SammachipAdminConfig`` makes them the
+# admin's defaults, for every ModelAdmin and inline).
+ADMIN_NUMBER_FORMFIELDS = {
+    models.IntegerField: {"form_class": ThaiIntegerFormField, "widget": ThaiNumberInput},
+    models.BigIntegerField: {"form_class": ThaiIntegerFormField, "widget": ThaiNumberInput},
+    models.DecimalField: {"form_class": ThaiDecimalFormField},
+}
 
 
 def plausible_date(field, *, since=datetime.date(1990, 1, 1), until=datetime.date(2100, 12, 31)):

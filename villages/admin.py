@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from sammachip.admin_tools import ThaiSearchAdminMixin
 from sammachip.scoping import DistrictScopedAdminMixin
 from villages.models import District, Province, Subdistrict, Village
 
@@ -55,7 +56,7 @@ class SubdistrictAdmin(DistrictScopedAdminMixin, GeographyAdmin):
 
 
 @admin.register(Village)
-class VillageAdmin(DistrictScopedAdminMixin, admin.ModelAdmin):
+class VillageAdmin(ThaiSearchAdminMixin, DistrictScopedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name_th", "moo", "subdistrict_name", "district"]
     list_display_links = ["code", "name_th"]
     list_select_related = ["subdistrict", "district"]

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from sammachip import images, thaidate
+from sammachip.admin_tools import ThaiSearchAdminMixin
 from sammachip.scoping import DistrictScopedAdminMixin
 
 
@@ -24,8 +25,9 @@ class FiscalYearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProgrammeAdmin(DistrictScopedAdminMixin, admin.ModelAdmin):
-    """Base of every district-owned programme admin."""
+class ProgrammeAdmin(ThaiSearchAdminMixin, DistrictScopedAdminMixin, admin.ModelAdmin):
+    """Base of every district-owned programme admin. Search looks inside names (an officer
+    types "หัวทุ่ง" for บ้านหัวทุ่ง), a year as digits of either script."""
 
     show_full_result_count = False
     list_per_page = 50

@@ -33,7 +33,7 @@ class OccupationGroupAdmin(ProgrammeAdmin):
     list_display = ["name", "village", "occupation", "founded_on_be", "member_count"]
     list_select_related = ["village", "occupation"]
     list_filter = ["district", "occupation"]
-    search_fields = ["name__startswith"]
+    search_fields = ["name", "village__name_th"]
     autocomplete_fields = ["village", "occupation"]
     inlines = [GroupMemberInline]
     ordering = ["name"]

@@ -18,9 +18,11 @@ from programs.admin.household_export import HouseholdExportMixin
 from programs.admin.household_import import HouseholdImportMixin
 from programs.admin.progress import HouseholdProgressMixin, KpiFilter, VillageFilter
 from programs.models import FollowUp, Household, IncomeSource
+from sammachip import thaidate
 from sammachip.admin_tools import (
     AuditedAdminMixin,
     CitizenIdAdminMixin,
+    LabelledCellsMixin,
     StaleEditAdminMixin,
 )
 from sammachip.citizen_id.forms import CitizenIdFormMixin
@@ -90,11 +92,14 @@ class DropDecisionForm(forms.Form):
         return reason
 
 
-class FollowUpInline(DistrictScopedAdminMixin, admin.TabularInline):
+class FollowUpInline(LabelledCellsMixin, DistrictScopedAdminMixin, admin.TabularInline):
     model = FollowUp
     fields = ["visited_on", "practising", "monthly_income", "stopped_reason", "notes", "officer"]
     readonly_fields = ["officer"]
     extra = 1
+
+    def cell_row_label(self, obj):
+        return _("การติดตามวันที่ %(date)s") % {"date": thaidate.format_thai_date(obj.visited_on)}
 
 
 @admin.register(Household)
@@ -182,6 +187,15 @@ class HouseholdAdmin(
         StagePendingFilter,
     ]
     search_fields = ["first_name__startswith", "last_name__startswith", "=house_no"]
+    # The household pickers (decisions, follow-ups, attendees) search a district's households
+    # inside their names, by village and by year; the changelist keeps its indexed prefix search.
+    autocomplete_search_fields = [
+        "first_name",
+        "last_name",
+        "=house_no",
+        "village__name_th",
+        "fiscal_year__exact",
+    ]
     search_help_text = _("ค้นหาด้วยชื่อหรือนามสกุล (ขึ้นต้นด้วย) บ้านเลขที่ หรือเลขประจำตัวประชาชน 13 หลัก")
     autocomplete_fields = ["village", "trainer_team", "group", "occupation"]
     actions = ["record_drop_decision"]

@@ -4,10 +4,11 @@
 from django.contrib import admin
 
 from programs.models import Occupation, OccupationType
+from sammachip.admin_tools import LabelledCellsMixin
 
 
 @admin.register(OccupationType)
-class OccupationTypeAdmin(admin.ModelAdmin):
+class OccupationTypeAdmin(LabelledCellsMixin, admin.ModelAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name"]

@@ -38,6 +38,6 @@ class ProductAdmin(CleanPhotoAdminMixin, AuditedAdminMixin, ProgrammeAdmin):
     list_display = ["name", "category", "stars", "star_year", "village", "group", "is_featured"]
     list_select_related = ["village", "group"]
     list_filter = ["district", "category", "stars", "is_featured"]
-    search_fields = ["name__startswith"]
+    search_fields = ["name", "village__name_th"]
     autocomplete_fields = ["village", "group"]
     change_form_template = "admin/programs/audited_change_form.html"

@@ -43,7 +43,7 @@ class SageAdmin(
     ]
     list_select_related = ["village", "district"]
     list_filter = ["district", "is_public", "expertise"]
-    search_fields = ["first_name__startswith", "last_name__startswith"]
+    search_fields = ["first_name", "last_name", "village__name_th"]
     autocomplete_fields = ["village"]
     filter_horizontal = ["expertise"]
     fieldsets = [

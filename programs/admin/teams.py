@@ -11,6 +11,7 @@ from programs.models import Household, TeamMember, TrainerTeam, TrainingSession
 from sammachip import thaidate
 from sammachip.admin_tools import (
     AuditedAdminMixin,
+    LabelledCellsMixin,
     SensitivePostAdminMixin,
     StaleEditAdminMixin,
 )
@@ -36,7 +37,7 @@ class HasSessionFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TeamMemberInline(DistrictScopedAdminMixin, admin.TabularInline):
+class TeamMemberInline(LabelledCellsMixin, DistrictScopedAdminMixin, admin.TabularInline):
     model = TeamMember
     fields = ["prefix", "first_name", "last_name", "role", "phone"]
     extra = 0
@@ -93,7 +94,7 @@ class TeamHouseholdFormSet(BaseInlineFormSet):
                 seen[number] = self.forms.index(form) + 1
 
 
-class TeamHouseholdInline(DistrictScopedAdminMixin, admin.TabularInline):
+class TeamHouseholdInline(LabelledCellsMixin, DistrictScopedAdminMixin, admin.TabularInline):
     model = Household
     form = TeamHouseholdForm
     formset = TeamHouseholdFormSet
@@ -139,7 +140,14 @@ class TrainerTeamAdmin(
     ]
     list_select_related = ["village", "sage", "occupation"]
     list_filter = [FiscalYearFilter, "district", "occupation", HasSessionFilter]
-    search_fields = ["village__name_th__startswith", "=village__code"]
+    # The team picker's words: the village (inside its name, or its code), the sage, the year.
+    search_fields = [
+        "village__name_th",
+        "=village__code",
+        "sage__first_name",
+        "sage__last_name",
+        "fiscal_year__exact",
+    ]
     autocomplete_fields = ["village", "sage", "occupation"]
     inlines = [TeamMemberInline, TeamHouseholdInline]
     ordering = ["-fiscal_year", "village__code"]
