@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from programs import kpis
+from programs import kpis, parameters
 from programs.models import Household, OccupationGroup
 from tests.factories import make_user, make_village
 from tests.programs.factories import make_household, make_occupation
@@ -68,8 +68,12 @@ def test_group_share(handmade):
 
 
 def test_kpis_take_a_fixed_number_of_queries(handmade, django_assert_num_queries):
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # parameters, households per village, teams, names
         kpis.district_kpis(fiscal_year=2568)
+    year = parameters.for_year(2568)
+    with django_assert_num_queries(2):  # the KPI page passes the year and the names it has
+        [row] = kpis.district_kpis(fiscal_year=2568, year=year, names={"4012": "พลทดสอบ"})
+    assert row["district_name"] == "พลทดสอบ"
 
 
 def test_progress_page_shows_the_figures(phon_client, handmade):
