@@ -278,6 +278,9 @@ def kpi_breakdown(*, fiscal_year, households, year=None):
     }
 
 
+TREND_MEASURES = ("trained", "practising", "with_income", "sum_before", "sum_after")
+
+
 def kpi_trend(*, households, teams, fiscal_years, years=None, known=None):
     """The three KPIs (KPI 2 in its mean form) of the scoped ``households`` and ``teams`` for
     each of ``fiscal_years``, oldest first, each with its year's targets. ``years``: the years'
@@ -298,7 +301,7 @@ def kpi_trend(*, households, teams, fiscal_years, years=None, known=None):
         row["fiscal_year"]: row
         for row in households.filter(fiscal_year__in=to_read)
         .values("fiscal_year")
-        .annotate(**_measures("trained", "practising", "with_income", "sum_before", "sum_after"))
+        .annotate(**_measures(*TREND_MEASURES))
         .order_by()
     }
     grouped_villages = set(
@@ -318,7 +321,8 @@ def kpi_trend(*, households, teams, fiscal_years, years=None, known=None):
         villages = targeted[year]
         if year in known:
             # Grouped villages are where the year's households are: the known count is whole.
-            row, grouped = known[year]["sums"], known[year]["grouped_villages"]
+            row = {name: known[year]["sums"][name] for name in TREND_MEASURES}
+            grouped = known[year]["grouped_villages"]
         else:
             row, grouped = rows.get(year, {}), grouped_targeted[year]
         group_share = ratio(grouped, villages)
