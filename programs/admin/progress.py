@@ -69,12 +69,6 @@ class VillageFilter(admin.SimpleListFilter):
         return queryset
 
 
-def drill_down(**params):
-    """The household changelist filtered to exactly the households behind a number."""
-    query = {key: value for key, value in params.items() if value is not None}
-    return f"{reverse('admin:programs_household_changelist')}?{urlencode(query)}"
-
-
 def _percent(value):
     return "—" if value is None else f"{value * 100:.1f}%"
 
@@ -271,7 +265,12 @@ class HouseholdProgressMixin:
 
     @staticmethod
     def _links(base, **params):
-        return {
-            kpi: drill_down(**base, **params, kpi=None if kpi == "all" else kpi)
-            for kpi in ("all", *kpis.DRILL_DOWN)
-        }
+        """Each KPI's drill-down: the household changelist filtered to exactly the households
+        behind the number (``None`` values left out)."""
+        changelist = reverse("admin:programs_household_changelist")  # once a row, not a link
+        links = {}
+        for kpi in ("all", *kpis.DRILL_DOWN):
+            query = {**base, **params, "kpi": None if kpi == "all" else kpi}
+            query = {key: value for key, value in query.items() if value is not None}
+            links[kpi] = f"{changelist}?{urlencode(query)}"
+        return links
