@@ -18,6 +18,7 @@ fractions. A ratio whose denominator is zero is ``None`` (shown "—"), never a 
 Everything is computed live from the tables, in a fixed number of queries whatever the data size.
 """
 
+from collections import Counter
 from decimal import Decimal
 
 from django.db import transaction
@@ -29,6 +30,7 @@ from programs.models import (
     FollowUp,
     Household,
     IncomeSource,
+    Occupation,
     OccupationType,
     Product,
     TrainerTeam,
@@ -98,9 +100,9 @@ def _measures(*only):
 
 def _add(into, row):
     for key in ("total", "trained", "practising", "dropped", "with_income", "grouped"):
-        into[key] = into.get(key, 0) + (row[key] or 0)
+        into[key] = into.get(key, 0) + (row.get(key) or 0)
     for key in ("sum_before", "sum_after"):
-        into[key] = into.get(key, Decimal(0)) + Decimal(row[key] or 0)
+        into[key] = into.get(key, Decimal(0)) + Decimal(row.get(key) or 0)
     return into
 
 
@@ -131,7 +133,7 @@ def _figures(row, goal):
     }
 
 
-def district_kpis(*, fiscal_year, districts=None):
+def district_kpis(*, fiscal_year, districts=None, year=None, names=None):
     """The department's three KPIs per district for one fiscal year (BE), both forms of KPI 2.
 
     One dict per district with households that year, in code order; besides the figures of
@@ -139,29 +141,34 @@ def district_kpis(*, fiscal_year, districts=None):
     (of those, with a household of the year in a group), ``group_share``, ``groups_met``,
     ``listed_villages`` (villages with households), ``income_villages`` (villages with practising
     households with both incomes), ``income_villages_rose`` (of those, whose mean rose by at
-    least the target), ``income_villages_share`` and ``targets`` (fractions). Three queries.
+    least the target), ``income_villages_share``, ``targets`` (fractions) and ``sums`` (the
+    measures ``kpi_totals`` adds up). Four queries: the year's parameters (none when ``year``,
+    its ``ProgrammeYear``, is given), one aggregate of the year's households per village (an
+    index-only scan of ``household_kpi_year_idx``, already in district and village order), the
+    target villages, and the districts' names (none when ``names``, ``{code: name}``, is given).
     """
-    goal = targets(parameters.for_year(fiscal_year))
+    goal = targets(year if year is not None else parameters.for_year(fiscal_year))
     households = Household.objects.filter(fiscal_year=fiscal_year)
     teams = TrainerTeam.objects.filter(fiscal_year=fiscal_year)
     if districts is not None:
         households = households.filter(district__in=districts)
         teams = teams.filter(district__in=districts)
-    per_village = households.values("district_id", "district__name_th", "village_id").annotate(
-        **_measures()
-    )
+    per_village = households.values("district_id", "village_id").annotate(**_measures()).order_by()
     team_villages = {}
     for district_id, village_id in teams.values_list("district_id", "village_id").distinct():
         team_villages.setdefault(district_id, set()).add(village_id)
 
     districts_seen = {}
-    for row in per_village.order_by():
-        district = districts_seen.setdefault(
-            row["district_id"],
-            {"name": row["district__name_th"], "sums": {}, "villages": []},
-        )
+    for row in per_village:
+        district = districts_seen.setdefault(row["district_id"], {"sums": {}, "villages": []})
         _add(district["sums"], row)
         district["villages"].append(row)
+    if names is None and districts_seen:
+        from villages.models import District
+
+        names = dict(
+            District.objects.filter(code__in=list(districts_seen)).values_list("code", "name_th")
+        )
 
     result = []
     for code in sorted(districts_seen):
@@ -176,7 +183,7 @@ def district_kpis(*, fiscal_year, districts=None):
         result.append(
             {
                 "district_code": code,
-                "district_name": district["name"],
+                "district_name": names.get(code, code),
                 **_figures(district["sums"], goal),
                 "listed_villages": len(district["villages"]),
                 "villages": len(target_villages),
@@ -187,6 +194,7 @@ def district_kpis(*, fiscal_year, districts=None):
                 "income_villages_rose": rose,
                 "income_villages_share": ratio(rose, len(measured)),
                 "targets": goal,
+                "sums": district["sums"],
             }
         )
     return result
@@ -198,23 +206,9 @@ def kpi_totals(rows):
     if not rows:
         return None
     goal = rows[0]["targets"]
-    sums = {
-        "total": sum(r["households"] for r in rows),
-        "trained": sum(r["trained"] for r in rows),
-        "practising": sum(r["practising"] for r in rows),
-        "dropped": sum(r["dropped"] for r in rows),
-        "with_income": sum(r["households_with_income"] for r in rows),
-        "sum_before": sum(
-            (r["mean_income_before"] * r["households_with_income"])
-            for r in rows
-            if r["households_with_income"]
-        ),
-        "sum_after": sum(
-            (r["mean_income_after"] * r["households_with_income"])
-            for r in rows
-            if r["households_with_income"]
-        ),
-    }
+    sums = {}
+    for row in rows:
+        _add(sums, row["sums"])
     villages = sum(r["villages"] for r in rows)
     grouped = sum(r["grouped_villages"] for r in rows)
     measured = sum(r["income_villages"] for r in rows)
@@ -222,6 +216,7 @@ def kpi_totals(rows):
     group_share = ratio(grouped, villages)
     return {
         **_figures(sums, goal),
+        "sums": sums,
         "listed_villages": sum(r["listed_villages"] for r in rows),
         "villages": villages,
         "grouped_villages": grouped,
@@ -234,25 +229,6 @@ def kpi_totals(rows):
     }
 
 
-def village_kpis(*, fiscal_year, villages):
-    """``{village pk: figures}`` (KPI 1, KPI 2's mean for the village and whether it rose by the
-    target, whether a household of the year is in a group) for the given villages: two queries
-    (the year's targets and one aggregate)."""
-    goal = targets(parameters.for_year(fiscal_year))
-    rows = (
-        Household.objects.filter(fiscal_year=fiscal_year, village__in=villages)
-        .values("village_id")
-        .annotate(**_measures())
-        .order_by()
-    )
-    result = {}
-    for row in rows:
-        figures = _figures(row, goal)
-        figures["grouped"] = row["grouped"]
-        result[row["village_id"]] = figures
-    return result
-
-
 def _breakdown_rows(rows, labels, goal):
     result = []
     for value, label in labels:
@@ -263,21 +239,23 @@ def _breakdown_rows(rows, labels, goal):
     return result
 
 
-def kpi_breakdown(*, fiscal_year, households):
+def kpi_breakdown(*, fiscal_year, households, year=None):
     """KPI 1 and KPI 2 (mean form) of the year's ``households`` (a scoped queryset) by occupation
     type and by target group, with the number of occupational groups of each occupation type.
     Returns ``{"occupation_types": [...], "target_groups": [...]}``, each row with ``key`` (the
-    changelist filter's value; ``None``: not recorded), ``label`` and the figures. Four queries
-    (the targets, the types, one scan of the year's households by type × target group, the
-    groups by type)."""
-    goal = targets(parameters.for_year(fiscal_year))
+    changelist filter's value; ``None``: not recorded), ``label`` and the figures. Five queries
+    (the targets, none when ``year`` is given; the types; each occupation's type; one scan of the
+    year's households by occupation × target group, from the KPI index alone, no join; the groups
+    by type)."""
+    goal = targets(year if year is not None else parameters.for_year(fiscal_year))
     households = households.filter(fiscal_year=fiscal_year)
     types = list(OccupationType.objects.values_list("pk", "name"))
+    type_of = dict(Occupation.objects.values_list("pk", "type_id"))
     by_type, by_group = {}, {}
     for row in (
-        households.values("occupation__type", "target_group").annotate(**_measures()).order_by()
+        households.values("occupation_id", "target_group").annotate(**_measures()).order_by()
     ):
-        _add(by_type.setdefault(row["occupation__type"], {}), row)
+        _add(by_type.setdefault(type_of.get(row["occupation_id"]), {}), row)
         _add(by_group.setdefault(row["target_group"], {}), row)
     # Groups of each type (the group's occupation) with a member household of the year.
     group_counts = {
@@ -300,34 +278,53 @@ def kpi_breakdown(*, fiscal_year, households):
     }
 
 
-def kpi_trend(*, households, teams, fiscal_years):
+TREND_MEASURES = ("trained", "practising", "with_income", "sum_before", "sum_after")
+
+
+def kpi_trend(*, households, teams, fiscal_years, years=None, known=None):
     """The three KPIs (KPI 2 in its mean form) of the scoped ``households`` and ``teams`` for
-    each of ``fiscal_years``, oldest first, each with its year's targets. Four queries, none
-    with a ``COUNT(DISTINCT)`` over the households (it would sort every row of six years)."""
-    years = sorted(fiscal_years)
-    goals = {year: targets(row) for year, row in parameters.for_years(years).items()}
+    each of ``fiscal_years``, oldest first, each with its year's targets. ``years``: the years'
+    ``ProgrammeYear`` rows (``parameters.for_years``) when already read; ``known``: ``{fiscal
+    year: kpi_totals(...)}`` of years whose households were already aggregated over the same
+    scope (the KPI page's current year): their households are not read again (their target
+    villages are, with the others'). Four queries (three when ``years`` is given): the targets,
+    one aggregate of the households per year (parallel on PostgreSQL), the villages with a
+    household in a group, the teams; none with a ``COUNT(DISTINCT)`` over the households (it
+    would sort every row of six years)."""
+    all_years = sorted(fiscal_years)
+    known = known or {}
+    if years is None:
+        years = parameters.for_years(all_years)
+    goals = {year: targets(years[year]) for year in all_years}
+    to_read = [year for year in all_years if year not in known]
     rows = {
         row["fiscal_year"]: row
-        for row in households.filter(fiscal_year__in=years)
+        for row in households.filter(fiscal_year__in=to_read)
         .values("fiscal_year")
-        .annotate(**_measures("trained", "practising", "with_income", "sum_before", "sum_after"))
+        .annotate(**_measures(*TREND_MEASURES))
         .order_by()
     }
-    team_villages = set(
-        teams.filter(fiscal_year__in=years).values_list("fiscal_year", "village_id")
-    )
     grouped_villages = set(
-        households.filter(GROUPED, fiscal_year__in=years)
+        households.filter(GROUPED, fiscal_year__in=to_read)
         .values_list("fiscal_year", "village_id")
         .distinct()
         .order_by()
     )
+    team_villages = set(
+        teams.filter(fiscal_year__in=all_years).values_list("fiscal_year", "village_id")
+    )
+    targeted = Counter(year for year, _village in team_villages)
+    grouped_targeted = Counter(year for year, _village in grouped_villages & team_villages)
     trend = []
-    for year in years:
-        row = rows.get(year, {})
+    for year in all_years:
         goal = goals[year]
-        villages = sum(1 for y, _village in team_villages if y == year)
-        grouped = sum(1 for key in grouped_villages & team_villages if key[0] == year)
+        villages = targeted[year]
+        if year in known:
+            # Grouped villages are where the year's households are: the known count is whole.
+            row = {name: known[year]["sums"][name] for name in TREND_MEASURES}
+            grouped = known[year]["grouped_villages"]
+        else:
+            row, grouped = rows.get(year, {}), grouped_targeted[year]
         group_share = ratio(grouped, villages)
         trend.append(
             {
@@ -343,13 +340,17 @@ def kpi_trend(*, households, teams, fiscal_years):
     return trend
 
 
-def village_progress(*, fiscal_year, villages):
+def village_progress(*, fiscal_year, villages, with_kpis=False, year=None):
     """Per village, the stages of the programme for one fiscal year, derived from the data.
 
     Stages follow the legacy post's objectives: sage chosen → team formed (the sage + 4) →
     households selected → trained → followed up → practising share → group formed → OTOP product.
-    A fixed number of queries for any number of villages. (The public district page shows it:
-    its counts are the household statuses, as they were.)
+    A fixed number of queries for any number of villages: three (the teams, the households'
+    aggregate, the products). (The public district page shows it: its counts are the household
+    statuses, as they were.) ``with_kpis`` (the KPI page) adds ``kpi`` to each row: the village's
+    KPI 1 and KPI 2 figures (``_figures``, and ``grouped``: its households in a group) from the
+    same aggregate, against the year's targets (``year``, its ``ProgrammeYear``; one query more
+    when not given).
     """
     teams = {
         team.village_id: team
@@ -357,9 +358,15 @@ def village_progress(*, fiscal_year, villages):
         .select_related("sage", "occupation")
         .annotate(member_count=Count("members"))
     }
+    kpi_measures = {f"kpi_{name}": measure for name, measure in _measures().items()}
     household_rows = {
         row["village_id"]: row
-        for row in Household.objects.filter(fiscal_year=fiscal_year, village__in=villages)
+        for row in Household.objects.filter(
+            # The villages' districts too (the same households): a range of the KPI index.
+            fiscal_year=fiscal_year,
+            district__in={village.district_id for village in villages},
+            village__in=villages,
+        )
         .values("village_id")
         .annotate(
             total=Count("id"),
@@ -369,11 +376,15 @@ def village_progress(*, fiscal_year, villages):
             followed=Count(
                 "id", filter=Q(Exists(FollowUp.objects.filter(household=OuterRef("pk"))))
             ),
+            **(kpi_measures if with_kpis else {}),
         )
+        .order_by()
     }
     with_product = set(
         Product.objects.filter(village__in=villages).values_list("village_id", flat=True)
     )
+    if with_kpis:
+        goal = targets(year if year is not None else parameters.for_year(fiscal_year))
     progress = []
     for village in villages:
         team = teams.get(village.pk)
@@ -394,6 +405,9 @@ def village_progress(*, fiscal_year, villages):
                 "otop_product": village.pk in with_product,
             }
         )
+        if with_kpis:
+            sums = _add({}, {name: row.get(f"kpi_{name}") for name in _measures()})
+            progress[-1]["kpi"] = {**_figures(sums, goal), "grouped": sums["grouped"]}
     return progress
 
 
@@ -401,8 +415,6 @@ def occupation_types_from_kinds():
     """Give each occupation with no type the type of its older ``kind`` (the names migration
     ``0010_kpi_sources`` made; a missing one is made): for lists loaded with ``kind`` only, such as
     ``fixtures/occupations.json``. Returns how many occupations were linked."""
-    from programs.models import Occupation
-
     names = {
         Occupation.Kind.AGRICULTURE: ("เกษตรกรรม", 1),
         Occupation.Kind.CRAFT: ("หัตถกรรม", 2),

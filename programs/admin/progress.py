@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from programs import kpis
+from programs import kpis, parameters
 from programs.models import Household, TrainerTeam
 from sammachip import thaidate
 from villages.models import District, Village
@@ -69,12 +69,6 @@ class VillageFilter(admin.SimpleListFilter):
         return queryset
 
 
-def drill_down(**params):
-    """The household changelist filtered to exactly the households behind a number."""
-    query = {key: value for key, value in params.items() if value is not None}
-    return f"{reverse('admin:programs_household_changelist')}?{urlencode(query)}"
-
-
 def _percent(value):
     return "—" if value is None else f"{value * 100:.1f}%"
 
@@ -82,12 +76,13 @@ def _percent(value):
 def trend_svg(trend, *, key, title, chart_id):
     """A small line chart of ``key`` (a fraction) per fiscal year with each year's target
     dashed; the page's trend table is its text alternative. No JavaScript, escaped text."""
-    width, height, left, top, bottom = 340, 150, 36, 14, 28
+    # The right padding leaves room for the last year's label, centred on its point.
+    width, height, left, right_pad, top, bottom = 340, 150, 36, 28, 18, 28
     plot = height - top - bottom
     values = [row[key] for row in trend]
     goals = [row["targets"][target_key(key)] for row in trend]
     highest = max([float(v) for v in values if v is not None] + [float(g) for g in goals] + [0.1])
-    step = (width - left - 12) / max(len(trend) - 1, 1)
+    step = (width - left - right_pad) / max(len(trend) - 1, 1)
 
     def y(value):
         return top + plot - plot * float(value) / highest
@@ -131,7 +126,7 @@ def trend_svg(trend, *, key, title, chart_id):
         title=title,
         desc=desc,
         left=left,
-        right=width - 12,
+        right=width - right_pad,
         base=f"{top + plot:.1f}",
         target=target,
         line=line,
@@ -160,9 +155,9 @@ class HouseholdProgressMixin:
             fiscal_year = int(request.GET.get("fiscal_year", ""))
         except ValueError:
             fiscal_year = current
-        own = District.objects.for_user(user).in_province().order_by("code")
+        own = list(District.objects.for_user(user).in_province().order_by("code"))
         district_code = request.GET.get("district", "")
-        district = own.filter(code=district_code).first() if district_code else None
+        district = next((d for d in own if d.code == district_code), None)
         if district is not None:
             scope = [district.code]
         elif user.sees_all_districts:
@@ -174,8 +169,17 @@ class HouseholdProgressMixin:
         if district is not None:
             households = households.filter(district=district)
             teams = teams.filter(district=district)
+        trend_years = range(fiscal_year - TREND_YEARS + 1, fiscal_year + 1)
+        # Each year's parameters read once, for every table of the page.
+        years = parameters.for_years(trend_years)
+        year = years[fiscal_year]
 
-        rows = kpis.district_kpis(fiscal_year=fiscal_year, districts=scope)
+        rows = kpis.district_kpis(
+            fiscal_year=fiscal_year,
+            districts=scope,
+            year=year,
+            names={d.code: d.name_th for d in own},
+        )
         base = {"fiscal_year": fiscal_year}
         for row in rows:
             row["links"] = self._links(base, district__code__exact=row["district_code"])
@@ -185,7 +189,7 @@ class HouseholdProgressMixin:
                 base, district__code__exact=district.code if district else None
             )
         scoped = {"district__code__exact": district.code if district else None}
-        breakdown = kpis.kpi_breakdown(fiscal_year=fiscal_year, households=households)
+        breakdown = kpis.kpi_breakdown(fiscal_year=fiscal_year, households=households, year=year)
         for row in breakdown["occupation_types"]:
             key = (
                 {"occupation__type__id__exact": row["key"]}
@@ -195,10 +199,14 @@ class HouseholdProgressMixin:
             row["links"] = self._links(base, **scoped, **key)
         for row in breakdown["target_groups"]:
             row["links"] = self._links(base, **scoped, target_group__exact=row["key"])
+        # The current year's households were just aggregated over the same scope: the trend
+        # reads the five years before it.
         trend = kpis.kpi_trend(
             households=households,
             teams=teams,
-            fiscal_years=range(fiscal_year - TREND_YEARS + 1, fiscal_year + 1),
+            fiscal_years=trend_years,
+            years=years,
+            known={fiscal_year: totals} if totals is not None else None,
         )
 
         # The village table: one district at a time for provincial staff (a province has
@@ -219,12 +227,11 @@ class HouseholdProgressMixin:
             if district is not None:
                 villages = villages.filter(district=district)
             village_page = Paginator(villages, VILLAGES_PER_PAGE).get_page(request.GET.get("page"))
-            page_villages = list(village_page)
-            progress = kpis.village_progress(fiscal_year=fiscal_year, villages=page_villages)
-            figures = kpis.village_kpis(fiscal_year=fiscal_year, villages=page_villages)
+            progress = kpis.village_progress(
+                fiscal_year=fiscal_year, villages=list(village_page), with_kpis=True, year=year
+            )
             for row in progress:
-                row["kpi"] = figures.get(row["village"].pk)
-                row["links"] = self._links(base, village=row["village"].code)
+                row["links"] = row["kpi"]["links"] = self._links(base, village=row["village"].code)
 
         titles = {
             "practising_share": _("สัดส่วนครัวเรือนที่ประกอบอาชีพ"),
@@ -241,11 +248,11 @@ class HouseholdProgressMixin:
             "district": district,
             "kpis": rows,
             "totals": totals,
-            "targets": rows[0]["targets"] if rows else kpis.targets(_year(fiscal_year)),
+            "targets": kpis.targets(year),
             "breakdown": breakdown,
             "trend": trend,
             "charts": [
-                trend_svg(trend, key=key, title=title, chart_id=f"trend-{key}")
+                (title, trend_svg(trend, key=key, title=title, chart_id=f"trend-{key}"))
                 for key, title in titles.items()
             ],
             "progress": progress,
@@ -258,13 +265,12 @@ class HouseholdProgressMixin:
 
     @staticmethod
     def _links(base, **params):
-        return {
-            kpi: drill_down(**base, **params, kpi=None if kpi == "all" else kpi)
-            for kpi in ("all", *kpis.DRILL_DOWN)
-        }
-
-
-def _year(fiscal_year):
-    from programs import parameters
-
-    return parameters.for_year(fiscal_year)
+        """Each KPI's drill-down: the household changelist filtered to exactly the households
+        behind the number (``None`` values left out)."""
+        changelist = reverse("admin:programs_household_changelist")  # once a row, not a link
+        links = {}
+        for kpi in ("all", *kpis.DRILL_DOWN):
+            query = {**base, **params, "kpi": None if kpi == "all" else kpi}
+            query = {key: value for key, value in query.items() if value is not None}
+            links[kpi] = f"{changelist}?{urlencode(query)}"
+        return links

@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from programs import kpis
-from programs.models import Household, OccupationGroup
+from programs import kpis, parameters
+from programs.models import Household, OccupationGroup, TrainerTeam
 from tests.factories import make_user, make_village
-from tests.programs.factories import make_household, make_occupation
+from tests.programs.factories import make_household, make_occupation, make_team
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +68,12 @@ def test_group_share(handmade):
 
 
 def test_kpis_take_a_fixed_number_of_queries(handmade, django_assert_num_queries):
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # parameters, households per village, teams, names
         kpis.district_kpis(fiscal_year=2568)
+    year = parameters.for_year(2568)
+    with django_assert_num_queries(2):  # the KPI page passes the year and the names it has
+        [row] = kpis.district_kpis(fiscal_year=2568, year=year, names={"4012": "พลทดสอบ"})
+    assert row["district_name"] == "พลทดสอบ"
 
 
 def test_progress_page_shows_the_figures(phon_client, handmade):
@@ -185,3 +189,55 @@ def test_the_page_takes_a_fixed_number_of_queries(client, phon_officer, province
     before = counts()
     _more_data()
     assert counts() == before
+
+
+def test_the_page_takes_these_queries(client, phon_officer, province_staff, handmade):
+    """Pinned (tests above: they do not grow with the data). Every page: the session, the user
+    and its two permission lookups, the user's districts, the parameters of the six years of
+    the trend (read once), the district table (the year's households per village, the target
+    villages), the breakdown (types, each occupation's type, the households by occupation and
+    target group, the groups by type), the trend of the five years before (households per
+    year, villages with a group, target villages). The village table adds the paginator's
+    count, the page of villages, their teams, their households and their products; a district
+    officer's districts are read once more for the scope."""
+    client.force_login(province_staff)
+    assert _page_queries(client, {"fiscal_year": 2568}) == 15
+    assert _page_queries(client, {"fiscal_year": 2568, "district": "4012"}) == 20
+    client.force_login(phon_officer)
+    assert _page_queries(client, {"fiscal_year": 2568}) == 21
+
+
+def test_the_trend_reuses_the_current_year_with_the_same_figures(geography, handmade):
+    """The page passes the current year's totals to the trend (its households are not read
+    twice): the trend row is the same as when the trend reads them, with a district that has a
+    target village but no household that year (it counts among the target villages)."""
+    make_team(village=make_village(subdistrict="400101", moo=3), fiscal_year=2568)
+    households, teams = Household.objects.all(), TrainerTeam.objects.all()
+    read = kpis.kpi_trend(households=households, teams=teams, fiscal_years=[2567, 2568])
+    totals = kpis.kpi_totals(kpis.district_kpis(fiscal_year=2568))
+    reused = kpis.kpi_trend(
+        households=households, teams=teams, fiscal_years=[2567, 2568], known={2568: totals}
+    )
+    assert reused == read
+    assert (read[1]["grouped_villages"], read[1]["villages"]) == (1, 3)
+
+
+def test_village_rows_show_the_same_kpi_cells_as_the_district_rows(phon_client, handmade):
+    html = phon_client.get(PAGE, {"fiscal_year": 2568}).content.decode()
+    district_row = html[html.index('data-district="4012"') :]
+    district_row = district_row[: district_row.index("</tr>")]
+    village_row = html[html.index("data-village=") :]
+    village_row = village_row[: village_row.index("</tr>")]
+    for cell in ("practising-share", "income-means", "income-change", "income-villages"):
+        assert f"{cell}" in district_row
+        assert f"{cell}" in village_row
+    # Village A (the first): 3 practising of 3 trained, 4000 → 4130 (+3.25 %, the target met).
+    assert 'kpi-met practising-share">100.0%</td>' in village_row
+    assert 'kpi-met income-change">+3.3%</td>' in village_row
+
+
+def test_a_missing_figure_is_neither_met_nor_missed(phon_client, geography):
+    make_household(status="target")
+    html = phon_client.get(PAGE, {"fiscal_year": 2568}).content.decode()
+    assert 'class="kpi-none practising-share">—</td>' in html
+    assert 'class="kpi-none income-change">—</td>' in html
