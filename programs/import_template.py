@@ -186,7 +186,7 @@ def _validation(name, list_ranges, prefixes):
         strict = name != "village"  # a village may also be typed as its bare 8-digit code
         return DataValidation(
             type="list",
-            formula1=f"={list_ranges[name]}",
+            formula1=list_ranges[name],
             allow_blank=True,
             showErrorMessage=True,
             errorStyle="stop" if strict else "warning",

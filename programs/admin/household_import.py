@@ -16,6 +16,7 @@ from import_export.admin import ImportMixin
 from import_export.forms import ImportForm
 
 from programs import spreadsheets
+from programs.import_preview import preview_fields
 from programs.resources import HouseholdResource
 from programs.storage import EncryptedDatabaseStorage, UploadExpired
 from sammachip.spreadsheet_intake import SNIFFED_BYTES, SpreadsheetRefused, sniff_spreadsheet
@@ -35,6 +36,23 @@ def read_failure_message(error):
         "ระบบอ่านไฟล์นี้ไม่ได้ กรุณาตรวจว่าเลือกชนิดไฟล์ตรงกับไฟล์ (.xlsx หรือ .csv) "
         "หรือเปิดไฟล์ใน Excel แล้วบันทึกใหม่ ยังไม่ได้บันทึกข้อมูลใด"
     )
+
+
+def _wide(response):
+    """The import page: the whole width for the preview (no navigation sidebar), and the
+    columns it names as read from the file are those the import reads (not สถานะ or the other
+    columns an export shows for reading)."""
+    if isinstance(response, TemplateResponse) and response.context_data is not None:
+        response.context_data["is_nav_sidebar_enabled"] = False
+        if response.context_data.get("fields_list"):
+            resource = HouseholdResource()
+            response.context_data["fields_list"] = [
+                (
+                    resource.get_display_name(),
+                    [field.column_name for _name, field in preview_fields(resource)],
+                )
+            ]
+    return response
 
 
 class HouseholdImportForm(ImportForm):
@@ -67,7 +85,7 @@ class HouseholdImportForm(ImportForm):
         head = upload.read(SNIFFED_BYTES)
         upload.seek(0)
         try:
-            kind = sniff_spreadsheet(head)
+            kind = sniff_spreadsheet(head, name=upload.name or "")
         except SpreadsheetRefused as refusal:
             self.add_error("import_file", str(refusal))
             return cleaned
@@ -89,9 +107,16 @@ class HouseholdImportMixin(ImportMixin):
     tmp_storage_class = EncryptedDatabaseStorage
     import_template_name = "admin/programs/household/import.html"
     import_form_class = HouseholdImportForm
+    # The household list's own template shows the import (and its template) among its tools.
+    import_export_change_list_template = None
 
     def has_import_permission(self, request):
         return request.user.has_perm("programs.add_household")
+
+    def import_action(self, request, **kwargs):
+        """The library's upload and preview, with the page's whole width for the preview table
+        (no navigation sidebar)."""
+        return _wide(super().import_action(request, **kwargs))
 
     @method_decorator(require_POST)
     def process_import(self, request, **kwargs):
@@ -176,7 +201,7 @@ class HouseholdImportMixin(ImportMixin):
         else:
             context.update(confirm_form=confirm_form, media=self.media + confirm_form.media)
         request.current_app = self.admin_site.name
-        return TemplateResponse(request, [self.import_template_name], context)
+        return _wide(TemplateResponse(request, [self.import_template_name], context))
 
     def add_data_read_fail_error_to_form(self, form, e):
         """A file that cannot be read (refused by its checks, or broken): said in Thai, and
