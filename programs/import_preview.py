@@ -250,8 +250,17 @@ def import_preview(result, *, resource=None, full_ids=False, problems_shown=None
                 "problems": row["problems"],
             }
         )
+    columns = [str(field.column_name) for _name, field in preview_fields(resource)]
+    # รหัสรายการ only when a row shows one (a filled template never has it: new rows).
+    id_first = columns and columns[0] == str(resource.fields["id"].column_name)
+    if id_first and not any(
+        row["cells"][0]["value"] or row["cells"][0]["problems"] for row in shown
+    ):
+        columns = columns[1:]
+        for row in shown:
+            row["cells"] = row["cells"][1:]
     return {
-        "columns": [str(field.column_name) for _name, field in preview_fields(resource)],
+        "columns": columns,
         "rows": shown,
         "counts": {
             "new": totals.get("new", 0),

@@ -162,11 +162,22 @@ def write_import_template(target, resource, *, user=None):
     notes.append(["อาชีพที่ใช้ได้"])
     for occupation in occupations:
         notes.append([occupation])
+    for printed in (sheet, notes):  # A4 landscape, one page wide
+        printed.page_setup.orientation = "landscape"
+        printed.page_setup.paperSize = printed.PAPERSIZE_A4
+        printed.sheet_properties.pageSetUpPr.fitToPage = True
+        printed.page_setup.fitToWidth = 1
+        printed.page_setup.fitToHeight = 0
     notes.column_dimensions["A"].width = 34
     notes.column_dimensions["B"].width = 90
     notes.column_dimensions["C"].width = 30
-    for row in notes.iter_rows(min_row=2, max_col=2):
+    for row in notes.iter_rows(min_row=2, max_col=3):
+        row[0].alignment = Alignment(vertical="top")
         row[1].alignment = Alignment(wrap_text=True, vertical="top")
+        row[2].alignment = Alignment(horizontal="left", vertical="top")
+        lines = -(-len(str(row[1].value or "")) // 80)  # spreadsheet programs may not fit it
+        if lines > 1:
+            notes.row_dimensions[row[1].row].height = 15 * lines
     workbook.save(target)
 
 
