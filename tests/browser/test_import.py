@@ -97,3 +97,23 @@ def test_officer_imports_a_list_seeing_every_value_first(
     page.wait_for_url("**/admin/programs/household/")
     assert Household.objects.filter(last_name="ดูก่อนยืนยัน").count() == 3
     assert Household.objects.get(pk=stored.pk).first_name == "เดิมอยู่"
+
+    # Re-import of the exported list with one change: shown as old → new, still within 1366 px.
+    with page.expect_download() as download_info:
+        page.locator("button.export-xlsx").click()
+    book = openpyxl.load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes()))
+    sheet = book.worksheets[0]
+    names = [cell.value for cell in sheet[1]]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == stored.pk)
+    sheet.cell(row, names.index("บ้านเลขที่") + 1).value = "88/8"
+    edited = tmp_path / "แก้ไข.xlsx"
+    book.save(edited)
+    page.goto(live_server.url + "/admin/programs/household/import/")
+    page.set_input_files("input[name=import_file]", str(edited))
+    page.get_by_role("button", name="ตรวจสอบไฟล์").click()
+    changed = page.locator("table.household-preview td.changed")
+    changed.wait_for()
+    assert changed.locator("del").inner_text() == "5"
+    assert changed.locator("ins").inner_text() == "88/8"
+    screenshot(page, "admin-household-import-preview-update")
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
