@@ -69,8 +69,8 @@ class HouseholdImportForm(ImportForm):
         self.fields["import_file"].widget.attrs["accept"] = (
             ".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
         )
-        self.fields["format"].required = False
-        self.fields["format"].widget = forms.HiddenInput()
+        # Any posted value is accepted and replaced by what the content says.
+        self.fields["format"] = forms.CharField(required=False, widget=forms.HiddenInput())
 
     @property
     def media(self):

@@ -202,7 +202,7 @@ def upload(client, content, name, **extra):
 
 def test_an_xlsx_is_read_whatever_its_name_and_the_format_posted(phon_client, programme):
     content = filled_template([good_row(1)])
-    for name, fmt in (("list.csv", {"format": "1"}), ("list", {})):
+    for name, fmt in (("list.csv", {"format": "1"}), ("list", {}), ("list.xlsx", {"format": "9"})):
         response = upload(phon_client, content, name, **fmt)
         assert response.context["confirm_form"] is not None, name
         assert response.context["confirm_form"].initial["format"] == "0"
