@@ -172,6 +172,13 @@ def _raw_cells(resource, values_by_header, errors_by_key, *, full_ids):
     return cells, others
 
 
+def _error_words(error):
+    """The Thai words of an import error (``resources.ImportProblem.message``), never its text."""
+    return getattr(error, "message", None) or _(
+        "เกิดข้อผิดพลาดระหว่างนำเข้า ระบบไม่ได้บันทึกข้อมูลใด กรุณาแจ้งผู้ดูแลระบบพร้อมวันเวลาที่เกิดเหตุ"
+    )
+
+
 # ---- the whole preview ------------------------------------------------------------------------
 
 
@@ -221,8 +228,6 @@ def import_preview(result, *, resource=None, full_ids=False, problems_shown=None
         errors = {key: [str(m) for m in messages] for key, messages in invalid.error_dict.items()}
         cells, others = _raw_cells(resource, values, errors, full_ids=full_ids)
         rows[invalid.number] = {"kind": "invalid", "cells": cells, "problems": others}
-    from programs.templatetags.household_import import _message
-
     for number, errors in result.row_errors():
         problem_count += 1
         if problem_count > problems_shown:
@@ -232,7 +237,7 @@ def import_preview(result, *, resource=None, full_ids=False, problems_shown=None
         rows[number] = {
             "kind": "error",
             "cells": cells,
-            "problems": [_message(error) for error in errors],
+            "problems": [_error_words(error) for error in errors],
         }
 
     totals = result.totals
