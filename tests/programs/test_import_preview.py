@@ -15,6 +15,7 @@ from programs.import_preview import PREVIEW_ROWS, column_label, import_preview
 from programs.models import Household
 from programs.resources import EXAMPLE_CITIZEN_ID, HouseholdResource
 from sammachip import citizen_id
+from tests.programs.factories import make_household
 from tests.programs.test_excel import (
     admin_confirm,
     admin_import,
@@ -301,3 +302,36 @@ def test_the_filled_template_imports(phon_officer, programme):
     result = HouseholdResource(user=phon_officer).import_data(dataset, dry_run=True)
     assert not result.has_validation_errors()
     assert not result.has_errors()
+
+
+def test_values_are_kept_only_for_the_rows_shown(phon_officer, programme):
+    """Cheap for a 10,000-row file: rows after the first ones keep nothing for the preview."""
+    result = import_rows(phon_officer, [good_row(n) for n in range(1, PREVIEW_ROWS + 6)])
+    kept = [row for row in result.rows if getattr(row, "preview", None)]
+    assert len(kept) == PREVIEW_ROWS
+
+
+def test_an_updated_row_after_the_first_rows_is_shown_with_its_change(
+    monkeypatch, phon_client, phon_officer, programme
+):
+    from programs import import_preview as preview_module
+
+    for n in range(3):
+        make_household(village=programme["phon"]["village"], first_name=f"ลำดับ{n}")
+    book = workbook(export(phon_client, {"_format": "xlsx"}))
+    sheet = book.worksheets[0]
+    names = [cell.value for cell in sheet[1]]
+    sheet.cell(4, names.index("บ้านเลขที่") + 1).value = "44/4"  # the third data row
+    out = io.BytesIO()
+    book.save(out)
+    monkeypatch.setattr(preview_module, "PREVIEW_ROWS", 2)
+    dataset = spreadsheets.CalamineXLSX().create_dataset(out.getvalue())
+    result = HouseholdResource(user=phon_officer).import_data(dataset, dry_run=True)
+    preview = import_preview(result)
+    assert [row["number"] for row in preview["rows"]] == [1, 2, 3]
+    third = preview["rows"][2]
+    assert third["kind"] == "update"
+    house_no = preview["columns"].index("บ้านเลขที่")
+    assert third["cells"][house_no]["value"] == "44/4"
+    assert third["cells"][house_no]["old"]
+    assert preview["not_shown"] == len(dataset) - 3
