@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, results
 
-from programs import listings
+from programs import import_preview, listings
 from programs.models import Household
 from programs.widgets import (
     BEDateWidget,
@@ -42,6 +42,12 @@ STATUS_IGNORED_NOTICE = gettext_lazy(
     "คอลัมน์ “สถานะ” ในไฟล์จะไม่ถูกนำเข้า: สถานะของครัวเรือนคำนวณจากการเข้าอบรม การติดตามผล "
     "การรวมกลุ่ม และการตัดสินใจของเจ้าหน้าที่ (บันทึกการเลิกได้ที่รายการครัวเรือน “บันทึกการตัดสินใจ (เลิก)”)"
 )
+
+# The template's example (its notes sheet shows it): recognised and skipped on import, never a
+# household, by its ID or by its name (the name also catches a template downloaded before the
+# example left the first sheet, whose ID was 1-1017-00230-70-8).
+EXAMPLE_CITIZEN_ID = "1234567890121"
+EXAMPLE_NAME = ("ตัวอย่าง", "ใจดีสมมุติ")
 
 # Import side of CSV formula escaping: ``'=x`` (written by our export) becomes ``=x``.
 unescape_formula = spreadsheet_unescaped
@@ -173,6 +179,8 @@ class HouseholdResource(resources.ModelResource):
         self._listings = {}
         self._existing = {}
         self._hidden_answers = []
+        self._row_instance = None
+        self._updates_previewed = 0
 
     # ---- import ---------------------------------------------------------------------------
 
@@ -191,6 +199,7 @@ class HouseholdResource(resources.ModelResource):
             )
             return result
         self._hidden_answers = []
+        self._updates_previewed = 0
         try:
             result = super().import_data(
                 dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs
@@ -202,6 +211,47 @@ class HouseholdResource(resources.ModelResource):
                 listings.record_hidden_answers(
                     hidden, user=self.user, checked=checked, source=_("การนำเข้าไฟล์")
                 )
+
+    def is_example_row(self, row):
+        """Whether ``row`` is the template's example (นางตัวอย่าง ใจดีสมมุติ): its ID or its name."""
+        number = row.get(self.fields["citizen_id"].column_name)
+        if not citizen_id.is_masked(number) and citizen_id.normalize(number) == EXAMPLE_CITIZEN_ID:
+            return True
+        names = tuple(
+            str(row.get(self.fields[name].column_name) or "").strip()
+            for name in ("first_name", "last_name")
+        )
+        return names == EXAMPLE_NAME
+
+    def import_row(self, row, instance_loader, **kwargs):
+        """The template's example row is skipped, said so on the preview, never imported."""
+        if self.is_example_row(row):
+            row_result = self.get_row_result_class()()
+            row_result.import_type = results.RowResult.IMPORT_TYPE_SKIP
+            row_result.preview = {"kind": "example", "row": dict(row)}
+            row_result.preview_number = kwargs.get("row_number")
+            return row_result
+        self._row_instance = None
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def after_import_row(self, row, row_result, **kwargs):
+        """Keep what the preview shows of this row (``programs.import_preview``), only for the
+        rows it shows: the first ``PREVIEW_ROWS`` and updated rows up to ``UPDATES_SHOWN`` more."""
+        super().after_import_row(row, row_result, **kwargs)
+        number = kwargs.get("row_number") or 0
+        instance = self._row_instance
+        if instance is None:
+            return
+        kind = row_result.import_type
+        if number > import_preview.PREVIEW_ROWS:
+            if kind != results.RowResult.IMPORT_TYPE_UPDATE:
+                return
+            if self._updates_previewed >= import_preview.UPDATES_SHOWN:
+                return
+            self._updates_previewed += 1
+        before = getattr(instance, "_imported_from", None)
+        row_result.preview = import_preview.row_preview(self, instance, before, kind=kind)
+        row_result.preview_number = number
 
     def get_error_result_class(self):
         return ImportProblem
@@ -215,7 +265,7 @@ class HouseholdResource(resources.ModelResource):
         return any(str(cell or "").strip() for cell in dataset[header])
 
     def get_queryset(self):
-        queryset = Household.objects.select_related("village")
+        queryset = Household.objects.select_related("village", "occupation")
         return queryset.for_user(self.user) if self.user is not None else queryset
 
     def get_instance(self, instance_loader, row):
@@ -279,10 +329,21 @@ class HouseholdResource(resources.ModelResource):
             return {}
         numbers = dataset[number_header]
         row_ids = dataset[id_header] if id_header in headers else [None] * len(numbers)
+        names = [
+            dataset[header] if header in headers else [None] * len(numbers)
+            for header in (
+                self.fields["first_name"].column_name,
+                self.fields["last_name"].column_name,
+            )
+        ]
         keys = {}
-        for number_cell, year_cell, id_cell in zip(
-            numbers, dataset[year_header], row_ids, strict=True
+        for number_cell, year_cell, id_cell, first, last in zip(
+            numbers, dataset[year_header], row_ids, *names, strict=True
         ):
+            if citizen_id.normalize(number_cell) == EXAMPLE_CITIZEN_ID or (
+                (str(first or "").strip(), str(last or "").strip()) == EXAMPLE_NAME
+            ):
+                continue  # the template's example: skipped (import_row), never looked up
             existing = self._existing.get(_row_id(id_cell))
             try:
                 year = FiscalYearWidget().clean(year_cell)
@@ -309,6 +370,7 @@ class HouseholdResource(resources.ModelResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)
+        self._row_instance = instance
         if not new:
             instance._imported_from = {
                 name: getattr(instance, name) for name in self._compared_fields()

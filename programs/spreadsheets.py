@@ -402,82 +402,11 @@ def default_resource(*, user=None, full_ids=False):
     return HouseholdResource(user=user, full_ids=full_ids)
 
 
-IMPORT_NOTES = [
-    ("รหัสรายการ", "เว้นว่างสำหรับรายการใหม่ · มีค่า = แก้ไขรายการเดิม (จากไฟล์ที่ส่งออก)"),
-    ("ปีงบประมาณ (พ.ศ.)", "จำเป็น · ปี พ.ศ. 4 หลัก เช่น 2568 (ปี ค.ศ. จะถูกปฏิเสธ)"),
-    ("รหัสหมู่บ้าน", "จำเป็น · รหัส 8 หลักของกรมการปกครอง เช่น 40120711 ต้องอยู่ในอำเภอของท่าน"),
-    ("บ้านเลขที่", "จำเป็น"),
-    ("ชื่อ", "จำเป็น"),
-    ("นามสกุล", "จำเป็น"),
-    (
-        "เลขประจำตัวประชาชน",
-        "จำเป็น · 13 หลัก พิมพ์มีขีด เว้นวรรค หรือเลขไทยได้ · "
-        "เลขที่ปิดบางส่วน (x) จากไฟล์ส่งออก = ไม่เปลี่ยน · หนึ่งคนมีได้หนึ่งรายชื่อต่อปีงบประมาณ",
-    ),
-    ("โทรศัพท์", "มือถือ 10 หลัก หรือโทรศัพท์บ้าน 9 หลัก"),
-    (
-        "กลุ่มเป้าหมาย",
-        "ไม่บังคับ · ได้รับผลกระทบจากภัยพิบัติ / ได้รับผลกระทบทางเศรษฐกิจ / ผู้สูงอายุ 60 ปีขึ้นไป / "
-        "อื่น ๆ (ว่าง = ไม่ระบุ) · ไฟล์ที่ไม่มีคอลัมน์นี้ไม่เปลี่ยนกลุ่มเป้าหมายเดิม",
-    ),
-    ("อาชีพ", "ชื่ออาชีพตามรายการด้านล่าง"),
-    (
-        "สถานะ",
-        "ไม่นำเข้า: ระบบคำนวณจากการเข้าอบรม การติดตามผล การรวมกลุ่ม และการตัดสินใจของเจ้าหน้าที่ "
-        "(แสดงในไฟล์ส่งออกเพื่ออ่านเท่านั้น เว้นว่างได้)",
-    ),
-    ("รายได้ก่อนเข้าร่วม (บาท/เดือน)", "ตัวเลข ไม่ติดลบ"),
-    ("รายได้เมื่อประเมินสิ้นปี (บาท/เดือน)", "ตัวเลข ไม่ติดลบ"),
-    ("คอลัมน์อื่น", "อำเภอ ตำบล หมู่ที่ ชื่อหมู่บ้าน ปราชญ์ กลุ่ม แก้ไขล่าสุด: แสดงเพื่ออ่านเท่านั้น ระบบไม่นำเข้า"),
-]
+def write_import_template(target, resource, *, user=None):
+    """The import template (``programs.import_template``)."""
+    from programs.import_template import write_import_template as write
 
-
-def write_import_template(target, resource):
-    """An .xlsx with the resource's headers, one filled example row and a notes sheet."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from programs.models import Occupation
-
-    headers = [header for header, _paths, _render in resource.export_columns()]
-    example = {
-        "ปีงบประมาณ (พ.ศ.)": 2568,
-        "รหัสหมู่บ้าน": "40120711",
-        "บ้านเลขที่": "52",
-        "คำนำหน้า": "นาง",
-        "ชื่อ": "ตัวอย่าง",
-        "นามสกุล": "ใจดีสมมุติ",
-        "เลขประจำตัวประชาชน": "1-1017-00230-70-8",
-        "โทรศัพท์": "081-234-5678",
-        "อาชีพ": Occupation.objects.order_by("name").values_list("name", flat=True).first() or "",
-        "รายได้ก่อนเข้าร่วม (บาท/เดือน)": 3000,
-    }
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "ครัวเรือนเป้าหมาย"
-    sheet.append(headers)
-    sheet.append([example.get(header, "") for header in headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for cell in sheet[2]:
-        if isinstance(cell.value, str):
-            cell.number_format = "@"  # text: Excel must not turn the ID into a number
-    sheet.freeze_panes = "A2"
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = COLUMN_WIDTHS.get(
-            header, 14
-        )
-    notes = workbook.create_sheet("คำอธิบาย")
-    notes.append(["คอลัมน์", "วิธีกรอก"])
-    for row in IMPORT_NOTES:
-        notes.append(list(row))
-    notes.append([])
-    notes.append(["อาชีพที่ใช้ได้"])
-    for name in Occupation.objects.order_by("name").values_list("name", flat=True):
-        notes.append([name])
-    notes.column_dimensions["A"].width = 34
-    notes.column_dimensions["B"].width = 100
-    workbook.save(target)
+    write(target, resource, user=user)
 
 
 class CalamineXLSX(base_formats.XLSX):

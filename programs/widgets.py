@@ -98,8 +98,12 @@ class CitizenIdWidget(widgets.Widget):
         return citizen_id.normalize(value) if self.full else citizen_id.mask(value)
 
 
+VILLAGE_CHOICE_RE = re.compile(r"^(\d{8})\s")
+
+
 class VillageWidget(widgets.ForeignKeyWidget):
-    """A village by its 8-digit DOPA code, only among the importer's districts."""
+    """A village by its 8-digit DOPA code, only among the importer's districts; the template's
+    dropdown value (``40120711 บ้านพลสาธิต ม.11``) is read by its code."""
 
     def __init__(self, user=None):
         self.user = user
@@ -109,6 +113,9 @@ class VillageWidget(widgets.ForeignKeyWidget):
     def clean(self, value, row=None, **kwargs):
         code = str(spreadsheet_unescaped(value) or "").strip().translate(thaidate.THAI_DIGITS)
         code = code.removesuffix(".0")
+        chosen = VILLAGE_CHOICE_RE.match(code)
+        if chosen:
+            code = chosen.group(1)
         if not code:
             raise ValueError(_("ต้องกรอกรหัสหมู่บ้าน 8 หลัก"))
         if code not in self._cache:

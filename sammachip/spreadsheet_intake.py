@@ -147,6 +147,38 @@ def too_much_content(limits):
     )
 
 
+# ---- which kind of file ------------------------------------------------------------------------
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97–2003 (.xls), and other old Office files
+SNIFFED_BYTES = 4096
+
+
+def sniff_spreadsheet(head, name=""):
+    """``"xlsx"`` or ``"csv"`` from a file's first bytes (its content, not its name): a zip is a
+    workbook, text is CSV. An old ``.xls``, a PDF or another binary file is refused in Thai, and
+    so is a file named ``.xlsx`` that is not a zip (``not_a_workbook``: it was meant as one)."""
+    if head.startswith(LOCAL_HEADER) or head.startswith(EOCD):
+        return "xlsx"
+    if head.startswith(OLE2):
+        raise SpreadsheetRefused(
+            _(
+                "ไฟล์นี้เป็น Excel แบบเก่า (.xls) ที่ระบบอ่านไม่ได้ กรุณาเปิดไฟล์ใน Excel "
+                "แล้วเลือก “บันทึกเป็น” ชนิด “Excel Workbook (.xlsx)” แล้วอัปโหลดใหม่ ยังไม่ได้บันทึกข้อมูลใด"
+            )
+        )
+    if name.lower().endswith((".xlsx", ".xlsm")):
+        raise not_a_workbook()
+    sample = head[:SNIFFED_BYTES]
+    if sample.startswith(b"%PDF") or b"\x00" in sample:
+        raise SpreadsheetRefused(
+            _(
+                "ไฟล์นี้ไม่ใช่ไฟล์ Excel (.xlsx) หรือ CSV กรุณาใช้แบบฟอร์มนำเข้าของระบบ "
+                "หรือเปิดไฟล์ใน Excel แล้วบันทึกเป็น .xlsx ใหม่ ยังไม่ได้บันทึกข้อมูลใด"
+            )
+        )
+    return "csv"
+
+
 # ---- the zip -----------------------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@ the file kept encrypted in between; the import template; why a file could not be
 
 import io
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
@@ -12,11 +13,13 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportMixin
+from import_export.forms import ImportForm
 
 from programs import spreadsheets
+from programs.import_preview import preview_fields
 from programs.resources import HouseholdResource
 from programs.storage import EncryptedDatabaseStorage, UploadExpired
-from sammachip.spreadsheet_intake import SpreadsheetRefused
+from sammachip.spreadsheet_intake import SNIFFED_BYTES, SpreadsheetRefused, sniff_spreadsheet
 
 
 def read_failure_message(error):
@@ -35,6 +38,65 @@ def read_failure_message(error):
     )
 
 
+def _wide(response):
+    """The import page: the whole width for the preview (no navigation sidebar), and the
+    columns it names as read from the file are those the import reads (not สถานะ or the other
+    columns an export shows for reading)."""
+    if isinstance(response, TemplateResponse) and response.context_data is not None:
+        response.context_data["is_nav_sidebar_enabled"] = False
+        if response.context_data.get("fields_list"):
+            resource = HouseholdResource()
+            response.context_data["fields_list"] = [
+                (
+                    resource.get_display_name(),
+                    [field.column_name for _name, field in preview_fields(resource)],
+                )
+            ]
+    return response
+
+
+class HouseholdImportForm(ImportForm):
+    """The upload: the clerk picks a file, nothing else. Its kind (xlsx or CSV) is read from
+    the file's first bytes (``sniff_spreadsheet``), not from its name nor from a menu; a posted
+    ``format`` (the library's form, scripts) is still accepted, and the content wins when the
+    two disagree."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self._formats = list(formats)
+        self.fields["import_file"].label = _("ไฟล์รายชื่อครัวเรือน (.xlsx หรือ .csv)")
+        self.fields["import_file"].widget.attrs.pop("class", None)
+        self.fields["import_file"].widget.attrs["accept"] = (
+            ".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
+        )
+        # Any posted value is accepted and replaced by what the content says.
+        self.fields["format"] = forms.CharField(required=False, widget=forms.HiddenInput())
+
+    @property
+    def media(self):
+        return forms.Media()  # no guess_format.js: nothing to choose
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("import_file")
+        if upload is None:
+            return cleaned
+        upload.seek(0)
+        head = upload.read(SNIFFED_BYTES)
+        upload.seek(0)
+        try:
+            kind = sniff_spreadsheet(head, name=upload.name or "")
+        except SpreadsheetRefused as refusal:
+            self.add_error("import_file", str(refusal))
+            return cleaned
+        wanted = spreadsheets.CalamineXLSX if kind == "xlsx" else spreadsheets.CheckedCSV
+        for index, format_class in enumerate(self._formats):
+            if issubclass(format_class, wanted):
+                cleaned["format"] = str(index)
+                break
+        return cleaned
+
+
 class HouseholdImportMixin(ImportMixin):
     """Excel: import through django-import-export (``/import/``, ``/process_import/``) and the
     template to fill (``import_template_view``, wired by ``HouseholdAdmin.get_urls``)."""
@@ -44,9 +106,17 @@ class HouseholdImportMixin(ImportMixin):
     from_encoding = "utf-8-sig"
     tmp_storage_class = EncryptedDatabaseStorage
     import_template_name = "admin/programs/household/import.html"
+    import_form_class = HouseholdImportForm
+    # The household list's own template shows the import (and its template) among its tools.
+    import_export_change_list_template = None
 
     def has_import_permission(self, request):
         return request.user.has_perm("programs.add_household")
+
+    def import_action(self, request, **kwargs):
+        """The library's upload and preview, with the page's whole width for the preview table
+        (no navigation sidebar)."""
+        return _wide(super().import_action(request, **kwargs))
 
     @method_decorator(require_POST)
     def process_import(self, request, **kwargs):
@@ -131,7 +201,7 @@ class HouseholdImportMixin(ImportMixin):
         else:
             context.update(confirm_form=confirm_form, media=self.media + confirm_form.media)
         request.current_app = self.admin_site.name
-        return TemplateResponse(request, [self.import_template_name], context)
+        return _wide(TemplateResponse(request, [self.import_template_name], context))
 
     def add_data_read_fail_error_to_form(self, form, e):
         """A file that cannot be read (refused by its checks, or broken): said in Thai, and
@@ -149,6 +219,8 @@ class HouseholdImportMixin(ImportMixin):
         if not self.has_import_permission(request):
             raise PermissionDenied
         buffer = io.BytesIO()
-        spreadsheets.write_import_template(buffer, HouseholdResource())
+        spreadsheets.write_import_template(
+            buffer, HouseholdResource(user=request.user), user=request.user
+        )
         buffer.seek(0)
-        return FileResponse(buffer, as_attachment=True, filename="household-import-template.xlsx")
+        return FileResponse(buffer, as_attachment=True, filename="แบบฟอร์มนำเข้าครัวเรือน.xlsx")

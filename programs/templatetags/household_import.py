@@ -8,17 +8,32 @@ register = template.Library()
 
 
 @cache
-def _column_names():
+def _resource():
     from programs.resources import HouseholdResource
 
-    return {name: field.column_name for name, field in HouseholdResource().fields.items()}
+    return HouseholdResource()
 
 
 @register.filter
 def household_column(field_name):
     """The Thai column header of a ``HouseholdResource`` field (``citizen_id`` →
-    ``เลขประจำตัวประชาชน``), as the officer sees it in the file."""
-    return _column_names().get(field_name, field_name)
+    ``เลขประจำตัวประชาชน``), as the officer sees it in the file; a model field without a column
+    by its Thai name; never the key (``programs.import_preview.column_label``)."""
+    from programs.import_preview import column_label
+
+    return column_label(field_name, _resource())
+
+
+@register.simple_tag(takes_context=True)
+def household_import_preview(context, result):
+    """The preview of ``result`` (``programs.import_preview``): every value of the rows shown,
+    the citizen ID whole only for an officer who may see whole numbers."""
+    from programs.import_preview import import_preview
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    full_ids = bool(user and user.has_perm("programs.view_full_citizen_id"))
+    return import_preview(result, resource=_resource(), full_ids=full_ids)
 
 
 @register.simple_tag

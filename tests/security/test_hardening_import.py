@@ -138,7 +138,8 @@ def test_the_preview_lists_the_first_problems_and_counts_the_rest(settings, phon
     assert "ข้อมูลแถวที่ 3 (แถว 4 ในไฟล์ Excel)" not in html
     assert "ข้อมูลแถวที่ 5 (แถว 6 ในไฟล์ Excel)" not in html
     assert "และมีปัญหาอีก 3 แถว" in html
-    assert html.count("ต้องกรอกชื่อ") == 2
+    # Each shown problem twice: in the list, and on its cell in the preview table.
+    assert html.count("ต้องกรอกชื่อ") == 2 * 2
 
 
 # ---- item 6 -------------------------------------------------------------------------------------
@@ -214,7 +215,8 @@ def test_a_person_twice_with_the_year_written_differently_is_one_thai_row_error(
     ]
     response = admin_import(phon_client, csv_upload(rows), name="list.csv")
     html = page(response)
-    assert html.count("เลขประจำตัวประชาชนซ้ำกับแถวที่ 1 ในไฟล์นี้") == 2
+    # Rows 2 and 3, each in the list and on its cell in the preview table.
+    assert html.count("เลขประจำตัวประชาชนซ้ำกับแถวที่ 1 ในไฟล์นี้") == 2 * 2
     assert not RAW.search(html)
     assert response.context.get("confirm_form") is None
     assert not Household.objects.filter(fiscal_year=2570).exists()
