@@ -175,10 +175,17 @@ def _problems(result, resource):
 
 
 def _preview(dataset):
-    rows = []
-    for number, row in enumerate(dataset[:PREVIEW_ROWS], start=1):
-        rows.append([number, [mask_citizen_ids("" if cell is None else str(cell)) for cell in row]])
-    return {"headers": list(dataset.headers or []), "rows": rows}
+    """The file's first rows as read, IDs masked; only the columns the file fills."""
+    rows = [
+        [mask_citizen_ids("" if cell is None else str(cell)).strip() for cell in row]
+        for row in dataset[:PREVIEW_ROWS]
+    ]
+    headers = list(dataset.headers or [])
+    filled = [i for i in range(len(headers)) if any(row[i] for row in rows)]
+    return {
+        "headers": [headers[i] for i in filled],
+        "rows": [[number, [row[i] for i in filled]] for number, row in enumerate(rows, start=1)],
+    }
 
 
 def _run_import(job, progress, *, dry_run):

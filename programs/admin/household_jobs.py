@@ -55,6 +55,12 @@ def job_url(job):
     return reverse("admin:jobs_job", args=[job.pk])
 
 
+def back_to_list(query=""):
+    """Where the job page leads back to: the household list (with the export's filters)."""
+    url = reverse("admin:programs_household_changelist") + (f"?{query}" if query else "")
+    return {"back_url": url, "back_label": _("กลับไปที่รายการครัวเรือน")}
+
+
 class HouseholdJobsMixin:
     """Before ``HouseholdImportMixin`` and ``HouseholdExportMixin`` in the admin's bases."""
 
@@ -73,6 +79,7 @@ class HouseholdJobsMixin:
                     "upload": request.FILES["import_file"].tmp_storage_name,
                     "format": request.POST.get("format", "0"),
                     "file_name": deferred.file_name,
+                    **back_to_list(),
                 },
                 rows_total=deferred.rows,
             )
@@ -153,6 +160,7 @@ class HouseholdJobsMixin:
                 "full_ids": full_ids,
                 "remote_addr": client_ip(request),
                 "filename": f"households-{stamp}.{file_format}",
+                **back_to_list(params.urlencode()),
             },
             rows_total=total,
         )
