@@ -22,11 +22,10 @@ def _own_job(request, pk):
 def job_status_text(job):
     if job.status == Job.Status.QUEUED:
         return _("รอคิว: งานจะเริ่มเมื่อเครื่องประมวลผลเบื้องหลังว่าง")
+    if job.status == Job.Status.RUNNING and job.attempts > 1:
+        return _("กำลังทำงาน (เริ่มใหม่ตั้งแต่ต้น เพราะเครื่องประมวลผลเบื้องหลังหยุดกลางคัน)")
     if job.status == Job.Status.RUNNING:
-        return _("กำลังทำงาน %(done)s จาก %(total)s แถว") % {
-            "done": f"{job.rows_done:,}",
-            "total": f"{job.rows_total:,}",
-        }
+        return _("กำลังทำงาน")
     return job.get_status_display()
 
 
