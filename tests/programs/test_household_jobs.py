@@ -122,12 +122,15 @@ def test_a_small_export_stays_in_the_request(province_client, lists, settings):
     assert not Job.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_real_worker_runs_a_queued_export(client, lists):
+def test_the_real_worker_runs_a_queued_export(client, lists, monkeypatch):
     from programs.jobs import EXPORT
     from sammachip.jobs.services import job_start
     from tests.factories import make_user
 
+    # The worker's connection housekeeping would close the test's transaction (PostgreSQL).
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     backend = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     with override_settings(TASKS=backend):
         job = job_start(
