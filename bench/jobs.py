@@ -65,7 +65,7 @@ class Web:
     def wait(self, job_url):
         """Poll the status as the job page does, until the job ends; its final page."""
         while True:
-            status = self("get", job_url + "status/").json()
+            status = self("get", job_url + "status/", headers={"X-Sammachip-Poll": "1"}).json()
             if status["finished"]:
                 return self("get", job_url)
             time.sleep(0.5)

@@ -14,7 +14,7 @@
   var url = page.getAttribute("data-status-url");
 
   function poll() {
-    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json", "X-Sammachip-Poll": "1" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
         if (!data) { window.setTimeout(poll, 3000); return; }

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from sammachip.jobs import progress as progress_store
@@ -170,3 +171,20 @@ def test_the_task_library_admin_is_not_shown():
     from django_tasks_db.models import DBTaskResult
 
     assert not admin.site.is_registered(DBTaskResult)
+
+
+def test_the_pages_own_progress_poll_is_not_the_users_activity(client, owner):
+    """The job page's poll neither keeps an unattended session alive nor writes the session
+    (on SQLite a big import holds the only write lock meanwhile)."""
+    from sammachip.middleware import IdleSessionTimeoutMiddleware as Idle
+
+    job = start(owner)
+    client.force_login(owner)
+    session = client.session
+    session[Idle.KEY] = 1  # a stamp long ago (the idle limit is lifted below)
+    session.save()
+    with override_settings(SAMMACHIP_SESSION_IDLE_MINUTES=10**9):
+        client.get(f"/admin/jobs/{job.pk}/status/", headers={Idle.POLL_HEADER: "1"})
+        assert client.session[Idle.KEY] == 1
+        client.get(f"/admin/jobs/{job.pk}/")
+        assert client.session[Idle.KEY] > 1
