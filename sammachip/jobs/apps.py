@@ -15,3 +15,9 @@ class JobsConfig(AppConfig):
 
         if admin.site.is_registered(DBTaskResult):
             admin.site.unregister(DBTaskResult)
+
+        from sammachip.admin_site import register_home_panel
+        from sammachip.jobs.home import jobs_panel
+
+        # The way back to a job page: the user's recent jobs on the admin home.
+        register_home_panel(jobs_panel)

@@ -188,3 +188,12 @@ def test_the_pages_own_progress_poll_is_not_the_users_activity(client, owner):
         assert client.session[Idle.KEY] == 1
         client.get(f"/admin/jobs/{job.pk}/")
         assert client.session[Idle.KEY] > 1
+
+
+def test_the_admin_home_lists_the_users_own_recent_jobs(client, owner):
+    job = start(owner)
+    other = start(make_user(role="province"))
+    client.force_login(owner)
+    html = client.get("/admin/").content.decode()
+    assert f"/admin/jobs/{job.pk}/" in html
+    assert f"/admin/jobs/{other.pk}/" not in html
