@@ -116,6 +116,10 @@ class HouseholdJobsMixin:
             rows_total=check.rows_total,
             retry_safe=False,  # all or nothing, but never run twice by itself
         )
+        # The check's page now leads to the import (its button is gone).
+        check.message = _("ตรวจสอบไฟล์แล้ว ไม่พบปัญหา และยืนยันนำเข้าแล้ว")
+        check.params = {**check.params, "back_url": job_url(job), "back_label": _("ดูผลการนำเข้า")}
+        check.save(update_fields=["message", "params"])
         return redirect(job_url(job))
 
     # ---- export ---------------------------------------------------------------------------

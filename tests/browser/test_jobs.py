@@ -114,7 +114,13 @@ class Timings:
 
     def __init__(self, page):
         self.slowest = 0.0
+        self.refused = []  # Content-Security-Policy reports (DEBUG: report-only)
         page.on("requestfinished", self.finished)
+        page.on("console", self.console)
+
+    def console(self, message):
+        if "Content Security Policy" in message.text:
+            self.refused.append(message.text)
 
     def finished(self, request):
         timing = request.timing
@@ -201,6 +207,7 @@ def test_a_big_import_survives_a_reload_and_a_worker_restart(site, new_page, scr
     assert job_row(site, page) == ("done", 1)
     assert f"{ROWS:,}" in page.locator("#content-main").inner_text()
     assert timings.slowest < SLOWEST_REQUEST, timings.slowest
+    assert timings.refused == []
 
 
 def test_a_big_export_is_a_job_with_a_download(site, new_page, screenshot):
@@ -217,3 +224,4 @@ def test_a_big_export_is_a_job_with_a_download(site, new_page, screenshot):
         page.click("a.button")
     assert download.value.suggested_filename.endswith(".xlsx")
     assert timings.slowest < SLOWEST_REQUEST, timings.slowest
+    assert timings.refused == []

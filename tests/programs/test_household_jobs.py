@@ -54,7 +54,11 @@ def test_a_big_file_is_checked_by_a_job_then_imported_by_another(phon_client, li
     assert job.status == Job.Status.DONE, job.message
     assert Household.objects.filter(fiscal_year=2569, district_id="4012").count() == 5
     assert not PendingImport.objects.exists()  # the upload is deleted once imported
-    # Confirmed once only: the button is gone and a second POST imports nothing more.
+    # Confirmed once only: the button is gone, the check's page leads to the import, and a
+    # second POST imports nothing more.
+    check_page = phon_client.get(f"/admin/jobs/{check.pk}/").content.decode()
+    assert "ยืนยันนำเข้า 5 แถว" not in check_page
+    assert f"/admin/jobs/{job.pk}/" in check_page
     assert phon_client.post(check.action_url).status_code == 404
     assert Household.objects.filter(fiscal_year=2569).count() == 5
 
