@@ -177,6 +177,8 @@ else:
     SAMMACHIP_JOB_PROGRESS_FILE = ""
 # A household import or export above this many rows runs as a background job; below, at once.
 SAMMACHIP_JOB_INLINE_ROWS = int(os.environ.get("SAMMACHIP_JOB_INLINE_ROWS", "2000"))
+# An uploaded file larger than this goes to a job before it is read (about 2,000 rows).
+SAMMACHIP_JOB_INLINE_BYTES = int(os.environ.get("SAMMACHIP_JOB_INLINE_BYTES", "256000"))
 # A running job silent (no progress) this long was cut off (a worker restart): retried once if
 # safe, else marked failed. A finished job's file is kept this many hours.
 SAMMACHIP_JOB_STALE_SECONDS = int(os.environ.get("SAMMACHIP_JOB_STALE_SECONDS", "90"))

@@ -24,6 +24,8 @@ def job_status_text(job):
         return _("รอคิว: งานจะเริ่มเมื่อเครื่องประมวลผลเบื้องหลังว่าง")
     if job.status == Job.Status.RUNNING and job.attempts > 1:
         return _("กำลังทำงาน (เริ่มใหม่ตั้งแต่ต้น เพราะเครื่องประมวลผลเบื้องหลังหยุดกลางคัน)")
+    if job.status == Job.Status.RUNNING and not job.rows_total:
+        return _("กำลังอ่านไฟล์")
     if job.status == Job.Status.RUNNING:
         return _("กำลังทำงาน")
     return job.get_status_display()

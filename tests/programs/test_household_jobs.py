@@ -77,6 +77,23 @@ def test_a_big_file_with_a_bad_row_lists_it_and_imports_nothing(phon_client, lis
     assert not Household.objects.filter(fiscal_year=2569).exists()
 
 
+def test_a_big_upload_goes_to_a_job_before_it_is_read(phon_client, lists, settings):
+    settings.SAMMACHIP_JOB_INLINE_ROWS = 1000
+    content = filled_template([good_row(n) for n in range(1, 3)])
+    settings.SAMMACHIP_JOB_INLINE_BYTES = len(content) - 1
+    check = job_of(admin_import(phon_client, content))
+    assert check.status == Job.Status.DONE, check.message
+    assert check.rows_total == 2  # counted by the job, once it read the file
+
+
+def test_a_broken_big_upload_is_said_so_on_the_job_page(phon_client, lists, settings):
+    settings.SAMMACHIP_JOB_INLINE_BYTES = 10
+    check = job_of(admin_import(phon_client, b"PK\x03\x04 not really a workbook" * 10))
+    assert check.status == Job.Status.FAILED
+    assert check.message.startswith("ระบบอ่านไฟล์นี้ไม่ได้")
+    assert not PendingImport.objects.exists()
+
+
 def test_another_officer_cannot_confirm_someone_elses_check(client, phon_client, lists):
     from tests.factories import make_user
 
