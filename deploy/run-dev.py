@@ -1,7 +1,7 @@
 """`make run`: the development server and the background job worker, in one command.
 
 Starts ``manage.py db_worker`` (the jobs: big imports and exports) beside ``manage.py runserver
-ADDRESS``; Ctrl-C (or either of them ending) stops both."""
+ADDRESS``; Ctrl-C or SIGTERM (or either of them ending) stops both."""
 
 import signal
 import subprocess
@@ -12,7 +12,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def stop(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(address):
+    # Ctrl-C, or a SIGTERM (also when started in the background, where SIGINT is ignored).
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
     python = sys.executable
     worker = subprocess.Popen([python, "manage.py", "db_worker", "--no-startup-delay"], cwd=ROOT)
     server = subprocess.Popen([python, "manage.py", "runserver", address], cwd=ROOT)
