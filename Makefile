@@ -45,9 +45,10 @@ demo: migrate
 	DJANGO_DEBUG=1 $(PY) manage.py load_geography --province 40
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 
+# The server and the background job worker (manage.py db_worker) together; Ctrl-C stops both.
 run: demo
 	@echo "เปิด http://$(HOST):$(PORT)/ — ระบบเจ้าหน้าที่ http://$(HOST):$(PORT)/admin/"
-	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=1 $(PY) deploy/run-dev.py $(HOST):$(PORT)
 
 # Two workers (pytest-xdist), each test file whole on one (tests/conftest.py); TEST_WORKERS=0
 # runs in one process. HYPOTHESIS_PROFILE=ci replays every fuzz example (.ci/run does).

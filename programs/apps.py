@@ -47,3 +47,8 @@ class ProgramsConfig(AppConfig):
 
         # The officer's admin home: the follow-up schedule and the work left undone.
         register_home_panel(home_panel)
+
+        from programs.jobs import register_jobs
+
+        # The big imports and exports, run by the task worker (sammachip.jobs).
+        register_jobs()

@@ -31,6 +31,29 @@ class SammachipAdminSite(admin.AdminSite):
         panels = [html for _order, panel in _home_panels if (html := panel(request))]
         return super().index(request, {"home_panels": panels, **(extra_context or {})})
 
+    def get_urls(self):
+        from django.urls import path
+
+        from sammachip.jobs import views as jobs
+
+        return [
+            path(
+                "jobs/<uuid:pk>/",
+                self.admin_view(jobs.job_page),
+                {"admin_site": self},
+                name="jobs_job",
+            ),
+            path(
+                "jobs/<uuid:pk>/status/", self.admin_view(jobs.job_status), name="jobs_job_status"
+            ),
+            path(
+                "jobs/<uuid:pk>/download/",
+                self.admin_view(jobs.job_download),
+                name="jobs_job_download",
+            ),
+            *super().get_urls(),
+        ]
+
     def password_change(self, request, extra_context=None):
         """The admin's own password change, which also lifts a forced change."""
         request.current_app = self.name

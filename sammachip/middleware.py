@@ -149,6 +149,10 @@ class IdleSessionTimeoutMiddleware:
 
     KEY = "sammachip_last_activity"
     WRITE_EVERY = 60  # seconds
+    # A page's own automatic request (the job page asking for its progress) is not the user's
+    # activity: it neither keeps an unattended session alive nor writes the session (on SQLite
+    # a big import holds the only write lock for minutes; the poll must not wait for it).
+    POLL_HEADER = "X-Sammachip-Poll"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -166,7 +170,9 @@ class IdleSessionTimeoutMiddleware:
                     _("ออกจากระบบอัตโนมัติแล้ว เนื่องจากไม่มีการใช้งานเกิน %(minutes)d นาที กรุณาเข้าสู่ระบบอีกครั้ง")
                     % {"minutes": settings.SAMMACHIP_SESSION_IDLE_MINUTES},
                 )
-            elif not isinstance(last, int) or now - last >= self.WRITE_EVERY:
+            elif (not isinstance(last, int) or now - last >= self.WRITE_EVERY) and not (
+                request.headers.get(self.POLL_HEADER)
+            ):
                 request.session[self.KEY] = now
         return self.get_response(request)
 

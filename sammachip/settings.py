@@ -90,7 +90,10 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "sammachip",
+    "sammachip.jobs",
     "villages",
     "programs",
     "articles",
@@ -151,6 +154,35 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (sammachip.jobs): tasks queued in the database, run by `manage.py db_worker`.
+# A job's progress is written outside the work's own transaction (an import is all or nothing):
+# on SQLite in a small side file (one writer at a time per database file), elsewhere through a
+# second connection to the same database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The worker writes while the web reads: WAL (readers never wait for the writer), a busy
+    # timeout (a writer waits its turn instead of failing) and transactions that take the write
+    # lock when they begin (no deadlock when two read transactions both start writing).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        timeout=int(os.environ.get("DJANGO_SQLITE_TIMEOUT", "30")),
+        transaction_mode="IMMEDIATE",
+    )
+    SAMMACHIP_JOB_PROGRESS_FILE = os.environ.get("SAMMACHIP_JOB_PROGRESS_FILE") or (
+        f"{DATABASES['default']['NAME']}-progress"
+    )
+else:
+    DATABASES["jobs_progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+    SAMMACHIP_JOB_PROGRESS_FILE = ""
+# A household import or export above this many rows runs as a background job; below, at once.
+SAMMACHIP_JOB_INLINE_ROWS = int(os.environ.get("SAMMACHIP_JOB_INLINE_ROWS", "2000"))
+# An uploaded file larger than this goes to a job before it is read (about 2,000 rows).
+SAMMACHIP_JOB_INLINE_BYTES = int(os.environ.get("SAMMACHIP_JOB_INLINE_BYTES", "256000"))
+# A running job silent (no progress) this long was cut off (a worker restart): retried once if
+# safe, else marked failed. A finished job's file is kept this many hours.
+SAMMACHIP_JOB_STALE_SECONDS = int(os.environ.get("SAMMACHIP_JOB_STALE_SECONDS", "90"))
+SAMMACHIP_JOB_RESULT_HOURS = int(os.environ.get("SAMMACHIP_JOB_RESULT_HOURS", "24"))
 
 if os.environ.get("REDIS_URL"):
     CACHES = {

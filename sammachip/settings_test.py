@@ -33,3 +33,15 @@ STORAGES = {
 # WhiteNoise serves from the apps' static folders: tests need no collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Background jobs run at once, inside the request or command that queues them (one test runs the
+# real worker). Progress on SQLite goes to a side file of this test process; on PostgreSQL
+# through the default connection (the test's transaction hides a second connection's rows).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DATABASES.pop("jobs_progress", None)  # noqa: F405
+if SAMMACHIP_JOB_PROGRESS_FILE:  # noqa: F405
+    import tempfile
+
+    SAMMACHIP_JOB_PROGRESS_FILE = os.path.join(
+        tempfile.gettempdir(), f"sammachip-test-progress-{os.getpid()}.sqlite3"
+    )

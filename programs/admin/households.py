@@ -16,6 +16,7 @@ from programs import kpis, schedule, stages
 from programs.admin.base import FiscalYearFilter, ProgrammeAdmin, listing_checked_by
 from programs.admin.household_export import HouseholdExportMixin
 from programs.admin.household_import import HouseholdImportMixin
+from programs.admin.household_jobs import HouseholdJobsMixin
 from programs.admin.progress import HouseholdProgressMixin, KpiFilter, VillageFilter
 from programs.models import FollowUp, Household, IncomeSource
 from sammachip import thaidate
@@ -105,6 +106,7 @@ class FollowUpInline(LabelledCellsMixin, DistrictScopedAdminMixin, admin.Tabular
 @admin.register(Household)
 class HouseholdAdmin(
     StaleEditAdminMixin,
+    HouseholdJobsMixin,  # big files as background jobs, around the import and the export
     HouseholdImportMixin,
     HouseholdExportMixin,
     HouseholdProgressMixin,

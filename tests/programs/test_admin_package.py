@@ -12,6 +12,7 @@ from articles.models import ArticleRevision
 from programs.admin import HouseholdAdmin
 from programs.admin.household_export import HouseholdExportMixin
 from programs.admin.household_import import HouseholdImportMixin
+from programs.admin.household_jobs import HouseholdJobsMixin
 from programs.admin.progress import HouseholdProgressMixin
 from programs.models import ExportLog, Household
 from sammachip.admin_tools import ReadOnlyAdminMixin
@@ -69,8 +70,11 @@ def test_household_views_keep_their_names_and_paths(name, tail):
 @pytest.mark.parametrize(
     ("view", "home"),
     [
-        ("export_view", HouseholdExportMixin),
+        # The export's entry point: a big export goes to a background job, a small one to
+        # HouseholdExportMixin.export_view.
+        ("export_view", HouseholdJobsMixin),
         ("export_page", HouseholdExportMixin),
+        ("import_job_confirm_view", HouseholdJobsMixin),
         ("import_template_view", HouseholdImportMixin),
         ("process_import", HouseholdImportMixin),
         ("changed_since_preview", HouseholdImportMixin),
