@@ -42,6 +42,11 @@ class ProgramsConfig(AppConfig):
         audit.register(Product, excluded_fields=derived)
         audit.register(ProgrammeYear, excluded_fields=["updated_at"])
 
+        from programs import locking
+
+        # A submitted or approved district-year is locked (``programs.locking``).
+        locking.install()
+
         from programs.home import home_panel
         from sammachip.admin_site import register_home_panel
 

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programs.locking import YearLockedQuerySet
 from sammachip import citizen_id, thaidate
 from sammachip.citizen_id.fields import CitizenIdHashField, EncryptedCitizenIdField
 from sammachip.fields import ThaiDateField, plausible_date
@@ -331,7 +332,7 @@ class TrainerTeam(DistrictFromVillage):
         Occupation, on_delete=models.PROTECT, related_name="teams", verbose_name=_("อาชีพที่ฝึก")
     )
 
-    objects = DistrictScopedQuerySet.as_manager()
+    objects = YearLockedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ทีมวิทยากรสัมมาชีพ")
@@ -382,7 +383,7 @@ class TeamMember(PersonName):
         _("โทรศัพท์"), max_length=20, blank=True, validators=[validate_thai_phone]
     )
 
-    objects = DistrictScopedQuerySet.as_manager()
+    objects = YearLockedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("สมาชิกทีมวิทยากร")
@@ -444,7 +445,7 @@ class IncomeSource(models.TextChoices):
     NONE = "", _("ยังไม่มี")
 
 
-class HouseholdQuerySet(DistrictScopedQuerySet):
+class HouseholdQuerySet(YearLockedQuerySet):
     def for_listing(self):
         return self.select_related("village", "district", "occupation")
 
@@ -703,7 +704,7 @@ class TrainingSession(models.Model):
         Household, blank=True, related_name="sessions", verbose_name=_("ครัวเรือนที่เข้าอบรม")
     )
 
-    objects = DistrictScopedQuerySet.as_manager()
+    objects = YearLockedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("การฝึกอบรม")
@@ -874,7 +875,7 @@ class FollowUp(models.Model):
         verbose_name=_("เจ้าหน้าที่ผู้ติดตาม"),
     )
 
-    objects = DistrictScopedQuerySet.as_manager()
+    objects = YearLockedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("การติดตามผล")
@@ -1015,7 +1016,7 @@ class StageDecision(models.Model):
     )
     created_at = models.DateTimeField(_("บันทึกเมื่อ"), auto_now_add=True)
 
-    objects = DistrictScopedQuerySet.as_manager()
+    objects = YearLockedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("การตัดสินใจสถานะครัวเรือน")
