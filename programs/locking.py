@@ -199,15 +199,44 @@ def locked_report_for(obj):
     return None
 
 
+def locked_years():
+    """``{(district_id, fiscal_year): report}`` of every locking report: one query, for a
+    door that checks many rows (the household import)."""
+    DistrictReport = _report_model()
+    return {
+        (report.district_id, report.fiscal_year): report
+        for report in DistrictReport.objects.locking().select_related("district")
+    }
+
+
+def import_refusal(household, locks=None):
+    """The Thai refusal for an imported household row of a locked district-year (as the file
+    has it, and as stored for an update), or ``""``. ``locks`` from ``locked_years()``."""
+    if locks is None:
+        locks = locked_years()
+    if not locks:
+        return ""
+    spec = SPECS["household"]
+    states = {_state(household, spec)}
+    loaded = getattr(household, "_loaded_links", None)
+    if household.pk and loaded:
+        states.add((loaded.get("district_id"), loaded.get("fiscal_year"), None))
+    for district_id, fiscal_year, _date in states:
+        report = locks.get((district_id, fiscal_year))
+        if report is not None:
+            return message(report)
+    return ""
+
+
 # --- many rows ------------------------------------------------------------------------------
 
 
-def check_rows(queryset):
-    """Raise ``YearLocked`` when any row of ``queryset`` (of a locked model) is in a locked
-    district-year. One query when nothing is locked."""
+def rows_lock(queryset):
+    """The report locking any row of ``queryset`` (of a locked model), or ``None``. One query
+    when nothing is locked anywhere, one more per locked district-year."""
     spec = spec_of(queryset.model)
     if spec is None:
-        return
+        return None
     DistrictReport = _report_model()
     reports = list(DistrictReport.objects.locking().select_related("district"))
     for report in reports:
@@ -215,7 +244,23 @@ def check_rows(queryset):
         if spec.date and report.status == report.Status.APPROVED and report.approved_on:
             rows = rows.filter(**{f"{spec.date}__lte": report.approved_on})
         if rows.exists():
-            refuse(report)
+            return report
+    return None
+
+
+def check_rows(queryset):
+    """Raise ``YearLocked`` when any row of ``queryset`` is in a locked district-year."""
+    report = rows_lock(queryset)
+    if report is not None:
+        refuse(report)
+
+
+def group_delete_lock(group):
+    """The report that keeps ``group`` (an occupational group) from being deleted: one of its
+    members is a household of a locked year. ``None`` when it may go."""
+    from programs.models import Household
+
+    return rows_lock(Household.objects.filter(group=group))
 
 
 def check_new(objs):
@@ -278,9 +323,9 @@ def _on_delete(sender, instance, **kwargs):
 def _group_delete(sender, instance, **kwargs):
     """A group whose members include a household of a locked year cannot be deleted (its
     members would lose their group)."""
-    from programs.models import Household
-
-    check_rows(Household.objects.filter(group=instance))
+    report = group_delete_lock(instance)
+    if report is not None:
+        refuse(report)
 
 
 def _attendance(sender, instance, action, reverse, pk_set, **kwargs):

@@ -4,6 +4,7 @@ upload handling of sages and products, and the household form's listing check.""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from programs.admin.locking import YearLockedAdminMixin
 from sammachip import images, thaidate
 from sammachip.scoping import DistrictScopedAdminMixin
 
@@ -24,8 +25,8 @@ class FiscalYearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProgrammeAdmin(DistrictScopedAdminMixin, admin.ModelAdmin):
-    """Base of every district-owned programme admin."""
+class ProgrammeAdmin(YearLockedAdminMixin, DistrictScopedAdminMixin, admin.ModelAdmin):
+    """Base of every district-owned programme admin (scoped; a reported year is locked)."""
 
     show_full_result_count = False
     list_per_page = 50

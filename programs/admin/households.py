@@ -16,6 +16,7 @@ from programs import kpis, schedule, stages
 from programs.admin.base import FiscalYearFilter, ProgrammeAdmin, listing_checked_by
 from programs.admin.household_export import HouseholdExportMixin
 from programs.admin.household_import import HouseholdImportMixin
+from programs.admin.locking import YearLockedAdminMixin
 from programs.admin.progress import HouseholdProgressMixin, KpiFilter, VillageFilter
 from programs.models import FollowUp, Household, IncomeSource
 from sammachip.admin_tools import (
@@ -90,7 +91,7 @@ class DropDecisionForm(forms.Form):
         return reason
 
 
-class FollowUpInline(DistrictScopedAdminMixin, admin.TabularInline):
+class FollowUpInline(YearLockedAdminMixin, DistrictScopedAdminMixin, admin.TabularInline):
     model = FollowUp
     fields = ["visited_on", "practising", "monthly_income", "stopped_reason", "notes", "officer"]
     readonly_fields = ["officer"]
