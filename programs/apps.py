@@ -52,3 +52,8 @@ class ProgramsConfig(AppConfig):
 
         # The officer's admin home: the follow-up schedule and the work left undone.
         register_home_panel(home_panel)
+
+        from programs.report_home import report_panel
+
+        # The district-years' report states (officers) or the review queue (province).
+        register_home_panel(report_panel, order=50)

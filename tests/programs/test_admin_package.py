@@ -34,6 +34,8 @@ SECTIONS = [
     "products",
     "logs",
     "parameters",
+    "reports",
+    "locking",
 ]
 
 
