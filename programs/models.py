@@ -1380,6 +1380,8 @@ class DistrictReport(models.Model):
         verbose_name=_("ผู้อนุมัติ"),
     )
     snapshot = models.JSONField(_("ตัวเลขที่อนุมัติ"), null=True, blank=True, editable=False)
+    # The data-quality findings when submitted (``programs.quality``), read with the note.
+    quality = models.JSONField(_("ผลตรวจคุณภาพข้อมูล"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
     updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
 

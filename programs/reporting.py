@@ -105,6 +105,27 @@ def _text(value):
     return (value or "").strip()
 
 
+def quality_check(*, district, fiscal_year, note):
+    """The data-quality rules (``programs.quality``) before a submission: an error blocks it,
+    a warning needs the officer's explanation (``note``). Returns the quality report."""
+    from programs import quality
+
+    result = quality.run(district=district, fiscal_year=fiscal_year)
+    if result.errors:
+        raise ReportError(
+            _("ส่งรายงานไม่ได้ เพราะข้อมูลยังมีข้อผิดพลาดที่ต้องแก้ก่อน: %(rules)s")
+            % {"rules": ", ".join(f"{f.code} {f.message} ({f.total})" for f in result.errors)},
+            code="quality_error",
+        )
+    if result.warnings and not note:
+        raise ReportError(
+            _("ข้อมูลมีข้อสังเกต กรุณาเขียนคำชี้แจงก่อนส่งรายงาน: %(rules)s")
+            % {"rules": ", ".join(f"{f.code} {f.message} ({f.total})" for f in result.warnings)},
+            code="quality_warning",
+        )
+    return result
+
+
 @transaction.atomic
 def report_submit(*, district, fiscal_year, user, note=""):
     """The district sends its fiscal year's data for checking (from ``open`` or ``returned``).
@@ -118,9 +139,12 @@ def report_submit(*, district, fiscal_year, user, note=""):
         (DistrictReport.Status.OPEN, DistrictReport.Status.RETURNED),
         _("ส่งรายงานปีงบประมาณ %(year)d ไม่ได้ เพราะรายงานอยู่ในสถานะ “%(status)s”"),
     )
+    note = _text(note)
+    quality = quality_check(district=report.district_id, fiscal_year=fiscal_year, note=note)
     before = report.status
     report.status = DistrictReport.Status.SUBMITTED
-    report.submit_note = _text(note)
+    report.submit_note = note
+    report.quality = quality.as_json()
     report.submitted_at = timezone.now()
     report.submitted_by = user
     _record(

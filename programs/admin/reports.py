@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from programs import reporting
+from programs import quality, reporting
 from programs.models import (
     DistrictReport,
     DistrictReportEvent,
@@ -193,6 +193,7 @@ class DistrictReportAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.Mo
                 in (DistrictReport.Status.OPEN, DistrictReport.Status.RETURNED),
                 "status_label": DistrictReport.Status(status).label,
                 "counts": district_counts(district=district, fiscal_year=fiscal_year),
+                "quality": quality.run(district=district, fiscal_year=fiscal_year),
                 "form": form,
             },
         )

@@ -8,6 +8,14 @@ from programs.models import DistrictReport
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def reportable(programme):
+    from tests.programs.test_reporting import make_reportable
+
+    return make_reportable(programme)
+
+
 S = DistrictReport.Status
 
 
@@ -26,11 +34,11 @@ def test_officer_home_shows_own_district_years(phon_client, programme):
 
 
 def test_returned_report_comes_first_with_its_comment(
-    phon_client, phon_officer, province_staff, programme
+    phon_client, phon_officer, province_staff, reportable
 ):
     from tests.programs.factories import make_household
 
-    make_household(village=programme["phon"]["village"], fiscal_year=2569)
+    make_household(village=reportable["phon"]["village"], fiscal_year=2569)
     reporting.report_submit(district="4012", fiscal_year=2568, user=phon_officer)
     reporting.report_return(
         district="4012", fiscal_year=2568, user=province_staff, comment="ขาดรายได้ก่อนเข้าร่วม"
@@ -40,7 +48,7 @@ def test_returned_report_comes_first_with_its_comment(
     assert html.index("2568") < html.index("2569")
 
 
-def test_submit_page_shows_what_will_be_sent_then_submits(phon_client, programme):
+def test_submit_page_shows_what_will_be_sent_then_submits(phon_client, reportable):
     url = "/admin/programs/districtreport/submit/4012/2568/"
     page = phon_client.get(url)
     assert page.status_code == 200
@@ -61,7 +69,7 @@ def test_officer_cannot_open_another_districts_submit_page(phon_client, programm
 
 
 def test_province_queue_lists_submitted_districts_with_counts(
-    province_client, phon_officer, programme
+    province_client, phon_officer, reportable
 ):
     reporting.report_submit(district="4012", fiscal_year=2568, user=phon_officer)
     html = panel(province_client)
@@ -71,7 +79,7 @@ def test_province_queue_lists_submitted_districts_with_counts(
     assert f"/admin/programs/districtreport/{report.pk}/review/" in html
 
 
-def test_province_returns_then_approves(province_client, phon_officer, programme):
+def test_province_returns_then_approves(province_client, phon_officer, reportable):
     report = reporting.report_submit(district="4012", fiscal_year=2568, user=phon_officer)
     url = f"/admin/programs/districtreport/{report.pk}/review/"
     assert province_client.get(url).status_code == 200
@@ -86,7 +94,7 @@ def test_province_returns_then_approves(province_client, phon_officer, programme
     assert report.status == S.APPROVED
 
 
-def test_officer_cannot_review(phon_client, phon_officer, programme):
+def test_officer_cannot_review(phon_client, phon_officer, reportable):
     report = reporting.report_submit(district="4012", fiscal_year=2568, user=phon_officer)
     url = f"/admin/programs/districtreport/{report.pk}/review/"
     assert phon_client.get(url).status_code == 403
@@ -101,3 +109,24 @@ def test_report_list_is_scoped(phon_client, muang_officer, programme):
     html = phon_client.get("/admin/programs/districtreport/").content.decode()
     assert "พล" in html
     assert "เมืองขอนแก่น" not in html
+
+
+def test_submit_page_names_the_quality_errors_and_offers_no_confirm(phon_client, programme):
+    html = phon_client.get("/admin/programs/districtreport/submit/4012/2568/").content.decode()
+    assert "Q01" in html
+    assert "ยืนยันส่งรายงาน" not in html
+    household = programme["phon"]["household"]
+    assert f"/admin/programs/household/{household.pk}/change/" in html
+
+
+def test_review_page_shows_the_findings_explained(province_client, phon_officer, reportable):
+    from tests.factories import make_village
+    from tests.programs.factories import make_team
+
+    make_team(village=make_village(subdistrict="401207", moo=12), fiscal_year=2568)
+    report = reporting.report_submit(
+        district="4012", fiscal_year=2568, user=phon_officer, note="ทีมใหม่จะอบรมเดือนหน้า"
+    )
+    html = province_client.get(f"/admin/programs/districtreport/{report.pk}/review/").content
+    assert "Q04" in html.decode()
+    assert "ทีมใหม่จะอบรมเดือนหน้า" in html.decode()
