@@ -149,3 +149,27 @@ def test_quality_warnings_need_an_explanation(phon_officer, reportable):
     )
     assert report.status == S.SUBMITTED
     assert [f["code"] for f in report.quality] == ["Q04"]
+
+
+def test_follow_up_after_the_approval_never_changes_the_snapshot(
+    phon_officer, province_staff, reportable
+):
+    import datetime
+
+    from programs.models import FollowUp
+
+    reporting.report_submit(district="4012", fiscal_year=2568, user=phon_officer)
+    reporting.report_approve(district="4012", fiscal_year=2568, user=province_staff)
+    # As if approved on 15 Oct 2025 (CE), inside the year's follow-up window.
+    DistrictReport.objects.update(approved_on=datetime.date(2025, 10, 15))
+    snapshot = DistrictReport.objects.get().snapshot
+    FollowUp.objects.create(
+        household=reportable["phon"]["household"],
+        visited_on=datetime.date(2025, 11, 1),
+        practising=False,
+        stopped_reason="ย้ายไปทำงานในเมือง",
+    )
+    reportable["phon"]["household"].refresh_from_db()
+    assert reportable["phon"]["household"].status == "dropped"  # the live record moved
+    assert DistrictReport.objects.get().snapshot == snapshot
+    assert snapshot["kpis"]["practising"] == 1
