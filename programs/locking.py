@@ -22,6 +22,8 @@ Other doors (the field app) call ``check(obj)`` or ``is_locked(district_id, fisc
 Reading and exporting are never locked.
 """
 
+import contextlib
+import contextvars
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -62,6 +64,31 @@ DERIVED = {
 }
 
 
+# Inside ``cached()``: ``{"locks": {(district_id, fiscal_year): report}}``, read once.
+_cache = contextvars.ContextVar("programs_year_locks", default=None)
+
+
+@contextlib.contextmanager
+def cached():
+    """Within this block the locking reports are read once (one query, on first need) and
+    kept: a request or an import that checks many records asks the database once. Reports do
+    not move inside such a block (their steps are separate requests)."""
+    token = _cache.set({})
+    try:
+        yield
+    finally:
+        _cache.reset(token)
+
+
+def _cached_locks():
+    holder = _cache.get()
+    if holder is None:
+        return None
+    if "locks" not in holder:
+        holder["locks"] = _read_locked_years()
+    return holder["locks"]
+
+
 def spec_of(model):
     return SPECS.get(model._meta.model_name) if model._meta.app_label == "programs" else None
 
@@ -81,13 +108,17 @@ def lock_of(district_id, fiscal_year, *, on=None):
     it is dated), or ``None``. One query."""
     if not district_id or not fiscal_year:
         return None
-    DistrictReport = _report_model()
-    report = (
-        DistrictReport.objects.locking()
-        .filter(district_id=_district_id(district_id), fiscal_year=fiscal_year)
-        .select_related("district")
-        .first()
-    )
+    locks = _cached_locks()
+    if locks is not None:
+        report = locks.get((_district_id(district_id), fiscal_year))
+    else:
+        DistrictReport = _report_model()
+        report = (
+            DistrictReport.objects.locking()
+            .filter(district_id=_district_id(district_id), fiscal_year=fiscal_year)
+            .select_related("district")
+            .first()
+        )
     if report is None:
         return None
     if on is not None and _dated_after_approval(report, on):
@@ -133,10 +164,12 @@ def refuse(report):
 def _state(obj, spec):
     """(district_id, fiscal_year, date) of ``obj`` as it stands in memory."""
     if spec.parent is None:
-        if getattr(obj, "village_id", None):
+        district_id = getattr(obj, "district_id", None)
+        loaded = getattr(obj, "_loaded_links", {})
+        village_id = getattr(obj, "village_id", None)
+        # The village's district, unless the village is the one read with the row.
+        if village_id and (district_id is None or loaded.get("village_id") != village_id):
             district_id = obj.village.district_id
-        else:
-            district_id = getattr(obj, "district_id", None)
         return district_id, obj.fiscal_year, None
     parent = getattr(obj, spec.parent) if getattr(obj, f"{spec.parent}_id", None) else None
     if parent is None:
@@ -200,8 +233,13 @@ def locked_report_for(obj):
 
 
 def locked_years():
-    """``{(district_id, fiscal_year): report}`` of every locking report: one query, for a
-    door that checks many rows (the household import)."""
+    """``{(district_id, fiscal_year): report}`` of every locking report: one query (none
+    inside ``cached()``), for a door that checks many rows (the household import)."""
+    locks = _cached_locks()
+    return locks if locks is not None else _read_locked_years()
+
+
+def _read_locked_years():
     DistrictReport = _report_model()
     return {
         (report.district_id, report.fiscal_year): report
@@ -237,9 +275,7 @@ def rows_lock(queryset):
     spec = spec_of(queryset.model)
     if spec is None:
         return None
-    DistrictReport = _report_model()
-    reports = list(DistrictReport.objects.locking().select_related("district"))
-    for report in reports:
+    for report in locked_years().values():
         rows = queryset.filter(**{spec.district: report.district_id, spec.year: report.fiscal_year})
         if spec.date and report.status == report.Status.APPROVED and report.approved_on:
             rows = rows.filter(**{f"{spec.date}__lte": report.approved_on})

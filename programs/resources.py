@@ -192,9 +192,10 @@ class HouseholdResource(resources.ModelResource):
             return result
         self._hidden_answers = []
         try:
-            result = super().import_data(
-                dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs
-            )
+            with locking.cached():  # one query for the file's lock checks
+                result = super().import_data(
+                    dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs
+                )
             result.status_column_ignored = self.status_column_filled(dataset)
             return result
         finally:
@@ -248,7 +249,7 @@ class HouseholdResource(resources.ModelResource):
                 if pk is not None:
                     ids.add(pk)
         self._existing = self.get_queryset().in_bulk(ids) if ids else {}
-        self._year_locks = locking.locked_years()  # one query (programs.locking)
+        self._year_locks = locking.locked_years()  # (programs.locking)
         self._seen_ids = {}
         self._listings = {}
         keys = self._listing_keys(dataset)  # {(hash, year): ({row pks}, only stored?)}

@@ -82,6 +82,18 @@ class YearLockedAdminMixin:
         formset.form = lock_checked(formset.form)
         return formset
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with locking.cached():  # the reports read once for the page and its inlines
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        with locking.cached():
+            return super().changelist_view(request, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        with locking.cached():
+            return super().delete_view(request, object_id, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id)) if object_id else None
         report = lock_for(request, obj)

@@ -217,3 +217,17 @@ def test_is_locked_and_check_for_other_doors(phon):
     assert not locking.is_locked("4012", 2568, on=APPROVED_ON + datetime.timedelta(days=1))
     assert not locking.is_locked("4001", 2568)
     refused(lambda: locking.check(phon["household"]))
+
+
+def test_inside_cached_the_reports_are_read_once(phon, django_assert_num_queries):
+    lock(status="approved")
+    households = list(Household.objects.filter(district_id="4012"))
+    with locking.cached():
+        with django_assert_num_queries(1):
+            for _n in range(5):
+                assert locking.is_locked("4012", 2568)
+                assert not locking.is_locked("4001", 2568)
+        with django_assert_num_queries(0):
+            for household in households:
+                with pytest.raises(locking.YearLocked):
+                    locking.check(household)
