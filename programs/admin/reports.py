@@ -46,8 +46,9 @@ class DistrictReportEventInline(ReadOnlyAdminMixin, DistrictScopedAdminMixin, ad
 
 class NoteForm(forms.Form):
     note = forms.CharField(
-        label=_("คำชี้แจงถึงจังหวัด (ถ้ามี)"),
+        label=_("คำชี้แจงถึงจังหวัด"),
         required=False,
+        help_text=_("ต้องกรอกเมื่อผลตรวจคุณภาพข้อมูลมีข้อสังเกต"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -227,3 +227,25 @@ def test_import_moving_a_household_out_of_a_locked_year_is_refused(phon_officer,
     result = import_rows(phon_officer, [row], dry_run=False)
     assert "สำนักงานพัฒนาชุมชนจังหวัด" in row_errors(result)
     assert Household.objects.get(pk=household.pk).fiscal_year == 2568
+
+
+def test_a_locked_page_shows_the_citizen_id_masked(phon_client, records):
+    lock("approved")
+    household = records["household"]
+    number = household.citizen_id
+    for url in (
+        f"/admin/programs/household/{household.pk}/change/",
+        f"/admin/programs/trainerteam/{records['trainerteam'].pk}/change/",
+    ):
+        html = phon_client.get(url).content.decode()
+        assert number not in html, url
+        assert household.citizen_id_masked in html, url
+
+
+def test_a_locked_page_shows_dates_in_be(phon_client, records):
+    lock("approved")
+    html = phon_client.get(
+        f"/admin/programs/household/{records['household'].pk}/change/"
+    ).content.decode()
+    assert "1 มีนาคม 2568" in html  # the follow-up of 1 March 2025 (CE)
+    assert "2025" not in html
