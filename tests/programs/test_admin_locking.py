@@ -249,3 +249,22 @@ def test_a_locked_page_shows_dates_in_be(phon_client, records):
     ).content.decode()
     assert "1 มีนาคม 2568" in html  # the follow-up of 1 March 2025 (CE)
     assert "2025" not in html
+
+
+def test_an_action_writing_a_locked_year_is_refused_with_the_message(phon_client, records):
+    lock("submitted")
+    household = records["household"]
+    before = StageDecision.objects.count()
+    response = phon_client.post(
+        "/admin/programs/household/",
+        {
+            "action": "record_drop_decision",
+            "_selected_action": [household.pk],
+            "decided_on": "01/04/2568",
+            "reason": "เลิกแล้ว",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "สำนักงานพัฒนาชุมชนจังหวัด" in response.content.decode()
+    assert StageDecision.objects.count() == before
