@@ -244,10 +244,21 @@ class DistrictReportAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.Mo
                 "counts": district_counts(
                     district=report.district_id, fiscal_year=report.fiscal_year
                 ),
+                "kpis": _review_kpis(report),
                 "events": report.events.select_related("user").order_by("created_at", "id"),
                 "form": form,
             },
         )
+
+
+def _review_kpis(report):
+    """The KPIs the reviewer reads: the approved snapshot, or the live figures until then."""
+    if report.status == DistrictReport.Status.APPROVED and report.snapshot:
+        return {"figures": report.snapshot.get("kpis") or {}, "approved": True}
+    snapshot = reporting.district_snapshot(
+        district=report.district_id, fiscal_year=report.fiscal_year
+    )
+    return {"figures": snapshot["kpis"], "approved": False}
 
 
 def district_report_probe(district):

@@ -130,3 +130,22 @@ def test_review_page_shows_the_findings_explained(province_client, phon_officer,
     html = province_client.get(f"/admin/programs/districtreport/{report.pk}/review/").content
     assert "Q04" in html.decode()
     assert "ทีมใหม่จะอบรมเดือนหน้า" in html.decode()
+
+
+def test_review_page_shows_the_kpis_live_then_the_approved_snapshot(
+    province_client, province_staff, phon_officer, reportable
+):
+    from programs.models import Household
+
+    report = reporting.report_submit(district="4012", fiscal_year=2568, user=phon_officer)
+    url = f"/admin/programs/districtreport/{report.pk}/review/"
+    html = province_client.get(url).content.decode()
+    assert "ตัวชี้วัด (ข้อมูลปัจจุบัน)" in html
+    assert "100.0%" in html  # 1 of 1 trained household practising
+    assert "+5.0%" in html  # 2,000 → 2,100 baht
+    reporting.report_approve(district="4012", fiscal_year=2568, user=province_staff)
+    # The live record moves (as a later follow-up would); the page shows what was approved.
+    Household.objects.update(income_after=4000)
+    html = province_client.get(url).content.decode()
+    assert "ตัวชี้วัดที่อนุมัติ" in html
+    assert "+5.0%" in html
