@@ -42,6 +42,11 @@ class ProgramsConfig(AppConfig):
         audit.register(Product, excluded_fields=derived)
         audit.register(ProgrammeYear, excluded_fields=["updated_at"])
 
+        from programs import locking
+
+        # A submitted or approved district-year is locked (``programs.locking``).
+        locking.install()
+
         from programs.home import home_panel
         from sammachip.admin_site import register_home_panel
 
@@ -52,3 +57,8 @@ class ProgramsConfig(AppConfig):
 
         # The big imports and exports, run by the task worker (sammachip.jobs).
         register_jobs()
+
+        from programs.report_home import report_panel
+
+        # The district-years' report states (officers) or the review queue (province).
+        register_home_panel(report_panel, order=50)

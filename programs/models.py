@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programs.locking import YearLockedQuerySet
 from sammachip import citizen_id, thaidate
 from sammachip.citizen_id.fields import CitizenIdHashField, EncryptedCitizenIdField
 from sammachip.fields import ThaiDateField, plausible_date
@@ -331,7 +332,7 @@ class TrainerTeam(DistrictFromVillage):
         Occupation, on_delete=models.PROTECT, related_name="teams", verbose_name=_("อาชีพที่ฝึก")
     )
 
-    objects = DistrictScopedQuerySet.as_manager()
+    objects = YearLockedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ทีมวิทยากรสัมมาชีพ")
@@ -382,7 +383,7 @@ class TeamMember(PersonName):
         _("โทรศัพท์"), max_length=20, blank=True, validators=[validate_thai_phone]
     )
 
-    objects = DistrictScopedQuerySet.as_manager()
+    objects = YearLockedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("สมาชิกทีมวิทยากร")
@@ -444,7 +445,7 @@ class IncomeSource(models.TextChoices):
     NONE = "", _("ยังไม่มี")
 
 
-class HouseholdQuerySet(DistrictScopedQuerySet):
+class HouseholdQuerySet(YearLockedQuerySet):
     def for_listing(self):
         return self.select_related("village", "district", "occupation")
 
@@ -719,7 +720,7 @@ class TrainingSession(models.Model):
         Household, blank=True, related_name="sessions", verbose_name=_("ครัวเรือนที่เข้าอบรม")
     )
 
-    objects = DistrictScopedQuerySet.as_manager()
+    objects = YearLockedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("การฝึกอบรม")
@@ -891,7 +892,7 @@ class FollowUp(models.Model):
         verbose_name=_("เจ้าหน้าที่ผู้ติดตาม"),
     )
 
-    objects = DistrictScopedQuerySet.as_manager()
+    objects = YearLockedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("การติดตามผล")
@@ -1034,7 +1035,7 @@ class StageDecision(models.Model):
     )
     created_at = models.DateTimeField(_("บันทึกเมื่อ"), auto_now_add=True)
 
-    objects = DistrictScopedQuerySet.as_manager()
+    objects = YearLockedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("การตัดสินใจสถานะครัวเรือน")
@@ -1343,6 +1344,133 @@ class Product(DistrictFromVillage):
         errors = self.same_district_errors(group=_("กลุ่มผู้ผลิตต้องอยู่ในอำเภอเดียวกับหมู่บ้านของผลิตภัณฑ์"))
         if errors:
             raise ValidationError(errors)
+
+
+class DistrictReportQuerySet(DistrictScopedQuerySet):
+    def locking(self):
+        """The reports that lock their district-year (``programs.locking``)."""
+        return self.filter(status__in=DistrictReport.LOCKING)
+
+
+class DistrictReport(models.Model):
+    """The reporting cycle of one district and fiscal year (issue 16): open → submitted →
+    approved, or submitted → returned → submitted …; approved → open only by provincial staff
+    with a reason. Changed only through ``programs.reporting``; while ``submitted`` or
+    ``approved`` the district-year's records are locked (``programs.locking``)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("เปิดบันทึกข้อมูล")
+        SUBMITTED = "submitted", _("ส่งรายงานแล้ว รอตรวจสอบ")
+        RETURNED = "returned", _("ส่งกลับให้แก้ไข")
+        APPROVED = "approved", _("อนุมัติแล้ว")
+
+    LOCKING = (Status.SUBMITTED, Status.APPROVED)
+
+    district_lookup = "district"
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="+", verbose_name=_("อำเภอ")
+    )
+    fiscal_year = fiscal_year_field()
+    status = models.CharField(
+        _("สถานะรายงาน"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    submit_note = models.TextField(_("คำชี้แจงของอำเภอ"), blank=True)
+    reviewer_comment = models.TextField(_("ความเห็นของผู้ตรวจสอบ"), blank=True)
+    reopen_reason = models.TextField(_("เหตุผลที่เปิดแก้ไขอีกครั้ง"), blank=True)
+    submitted_at = models.DateTimeField(_("ส่งรายงานเมื่อ"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ผู้ส่งรายงาน"),
+    )
+    approved_at = models.DateTimeField(_("อนุมัติเมื่อ"), null=True, blank=True)
+    # The local (Asia/Bangkok) day of the approval: follow-ups dated after it stay open.
+    approved_on = models.DateField(_("วันที่อนุมัติ"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ผู้อนุมัติ"),
+    )
+    snapshot = models.JSONField(_("ตัวเลขที่อนุมัติ"), null=True, blank=True, editable=False)
+    # The data-quality findings when submitted (``programs.quality``), read with the note.
+    quality = models.JSONField(_("ผลตรวจคุณภาพข้อมูล"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
+
+    objects = DistrictReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("รายงานประจำปีของอำเภอ")
+        verbose_name_plural = _("รายงานประจำปีของอำเภอ")
+        ordering = ["-fiscal_year", "district_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "fiscal_year"],
+                name="districtreport_one_per_district_year",
+                violation_error_message=_("อำเภอนี้มีรายงานของปีงบประมาณนี้แล้ว"),
+            ),
+            fiscal_year_check("districtreport_fiscal_year_range"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "fiscal_year"], name="districtreport_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"รายงานอำเภอ {self.district_id} ปีงบประมาณ {self.fiscal_year}"
+
+    @property
+    def is_locking(self):
+        return self.status in self.LOCKING
+
+
+class DistrictReportEvent(models.Model):
+    """One step of a district report's cycle: who, when, from which state to which, and the
+    comment (the officer's note, the reviewer's comment, the reason to reopen)."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("ส่งรายงาน")
+        RETURN = "return", _("ส่งกลับให้แก้ไข")
+        APPROVE = "approve", _("อนุมัติ")
+        REOPEN = "reopen", _("เปิดแก้ไขอีกครั้ง")
+
+    district_lookup = "report__district"
+
+    report = models.ForeignKey(
+        DistrictReport, on_delete=models.CASCADE, related_name="events", verbose_name=_("รายงาน")
+    )
+    action = models.CharField(_("ขั้นตอน"), max_length=16, choices=Action.choices)
+    from_status = models.CharField(
+        _("สถานะเดิม"), max_length=16, choices=DistrictReport.Status.choices
+    )
+    to_status = models.CharField(
+        _("สถานะใหม่"), max_length=16, choices=DistrictReport.Status.choices
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("ผู้ดำเนินการ"),
+    )
+    comment = models.TextField(_("ความเห็น"), blank=True)
+    created_at = models.DateTimeField(_("เมื่อ"), auto_now_add=True)
+
+    objects = DistrictScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ประวัติรายงานประจำปีของอำเภอ")
+        verbose_name_plural = _("ประวัติรายงานประจำปีของอำเภอ")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({thaidate.format_thai_datetime(self.created_at)})"
 
 
 class ExportLog(models.Model):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, results
 
-from programs import import_preview, listings
+from programs import import_preview, listings, locking
 from programs.models import Household
 from programs.widgets import (
     BEDateWidget,
@@ -201,9 +201,10 @@ class HouseholdResource(resources.ModelResource):
         self._hidden_answers = []
         self._updates_previewed = 0
         try:
-            result = super().import_data(
-                dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs
-            )
+            with locking.cached():  # one query for the file's lock checks
+                result = super().import_data(
+                    dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs
+                )
             result.status_column_ignored = self.status_column_filled(dataset)
             return result
         finally:
@@ -298,6 +299,7 @@ class HouseholdResource(resources.ModelResource):
                 if pk is not None:
                     ids.add(pk)
         self._existing = self.get_queryset().in_bulk(ids) if ids else {}
+        self._year_locks = locking.locked_years()  # (programs.locking)
         self._seen_ids = {}
         self._listings = {}
         keys = self._listing_keys(dataset)  # {(hash, year): ({row pks}, only stored?)}
@@ -404,6 +406,9 @@ class HouseholdResource(resources.ModelResource):
         # (one SELECT per CheckConstraint) are skipped; the database still enforces them all.
         # The related rows were just looked up by the widgets: no per-row EXISTS queries.
         errors = dict(import_validation_errors or {})
+        locked = locking.import_refusal(instance, getattr(self, "_year_locks", None))
+        if locked:
+            errors.setdefault("fiscal_year", []).append(locked)
         exclude = {*errors, "village", "occupation", "trainer_team", "group", "district"}
         try:
             instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)

@@ -39,6 +39,8 @@ DISTRICT_DATA = (
     | {"programs.view_occupationtype"}
     # The programme parameters of each year: officers read them, provincial staff set them.
     | {"programs.view_programmeyear"}
+    # District reports: read by both; moved only through programs.reporting (its own roles).
+    | {"programs.view_districtreport", "programs.view_districtreportevent"}
     # Articles: officers write and submit drafts of their districts (scoping decides which rows);
     # publishing, sending back, unpublishing and archiving are provincial (PROVINCE_ONLY).
     | {

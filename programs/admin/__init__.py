@@ -20,6 +20,7 @@ from programs.admin.occupations import OccupationAdmin
 from programs.admin.parameters import ProgrammeYearAdmin, ProgrammeYearForm
 from programs.admin.products import ProductAdmin, ProductForm
 from programs.admin.progress import HouseholdProgressMixin
+from programs.admin.reports import DistrictReportAdmin
 from programs.admin.sages import SageAdmin, SageForm
 from programs.admin.sessions import TrainingSessionAdmin, TrainingSessionForm
 from programs.admin.teams import (
@@ -33,6 +34,7 @@ from programs.admin.teams import (
 __all__ = [
     "PHOTO_HELP",
     "CleanPhotoAdminMixin",
+    "DistrictReportAdmin",
     "ExportLogAdmin",
     "FiscalYearFilter",
     "FollowUpAdmin",

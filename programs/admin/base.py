@@ -4,6 +4,7 @@ upload handling of sages and products, and the household form's listing check.""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from programs.admin.locking import YearLockedAdminMixin
 from sammachip import images, thaidate
 from sammachip.admin_tools import ThaiSearchAdminMixin
 from sammachip.scoping import DistrictScopedAdminMixin
@@ -25,9 +26,11 @@ class FiscalYearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProgrammeAdmin(ThaiSearchAdminMixin, DistrictScopedAdminMixin, admin.ModelAdmin):
-    """Base of every district-owned programme admin. Search looks inside names (an officer
-    types "หัวทุ่ง" for บ้านหัวทุ่ง), a year as digits of either script."""
+class ProgrammeAdmin(
+    YearLockedAdminMixin, ThaiSearchAdminMixin, DistrictScopedAdminMixin, admin.ModelAdmin
+):
+    """Base of every district-owned programme admin: scoped, a reported year locked; search
+    looks inside names (an officer types "หัวทุ่ง" for บ้านหัวทุ่ง), a year as digits of either script."""
 
     show_full_result_count = False
     list_per_page = 50

@@ -17,6 +17,7 @@ from programs.admin.base import FiscalYearFilter, ProgrammeAdmin, listing_checke
 from programs.admin.household_export import HouseholdExportMixin
 from programs.admin.household_import import HouseholdImportMixin
 from programs.admin.household_jobs import HouseholdJobsMixin
+from programs.admin.locking import YearLockedAdminMixin
 from programs.admin.progress import HouseholdProgressMixin, KpiFilter, VillageFilter
 from programs.models import FollowUp, Household, IncomeSource
 from sammachip import thaidate
@@ -93,7 +94,9 @@ class DropDecisionForm(forms.Form):
         return reason
 
 
-class FollowUpInline(LabelledCellsMixin, DistrictScopedAdminMixin, admin.TabularInline):
+class FollowUpInline(
+    LabelledCellsMixin, YearLockedAdminMixin, DistrictScopedAdminMixin, admin.TabularInline
+):
     model = FollowUp
     fields = ["visited_on", "practising", "monthly_income", "stopped_reason", "notes", "officer"]
     readonly_fields = ["officer"]

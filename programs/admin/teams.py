@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs import parameters
 from programs.admin.base import FiscalYearFilter, ProgrammeAdmin, listing_checked_by
+from programs.admin.locking import YearLockedAdminMixin
 from programs.models import Household, TeamMember, TrainerTeam, TrainingSession
 from sammachip import thaidate
 from sammachip.admin_tools import (
@@ -37,7 +38,9 @@ class HasSessionFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TeamMemberInline(LabelledCellsMixin, DistrictScopedAdminMixin, admin.TabularInline):
+class TeamMemberInline(
+    LabelledCellsMixin, YearLockedAdminMixin, DistrictScopedAdminMixin, admin.TabularInline
+):
     model = TeamMember
     fields = ["prefix", "first_name", "last_name", "role", "phone"]
     extra = 0
@@ -94,7 +97,9 @@ class TeamHouseholdFormSet(BaseInlineFormSet):
                 seen[number] = self.forms.index(form) + 1
 
 
-class TeamHouseholdInline(LabelledCellsMixin, DistrictScopedAdminMixin, admin.TabularInline):
+class TeamHouseholdInline(
+    LabelledCellsMixin, YearLockedAdminMixin, DistrictScopedAdminMixin, admin.TabularInline
+):
     model = Household
     form = TeamHouseholdForm
     formset = TeamHouseholdFormSet

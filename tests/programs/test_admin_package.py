@@ -35,6 +35,8 @@ SECTIONS = [
     "products",
     "logs",
     "parameters",
+    "reports",
+    "locking",
 ]
 
 

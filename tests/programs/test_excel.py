@@ -75,7 +75,7 @@ def test_every_writer_takes_its_columns_from_the_resource(province_client, lists
     assert sorted(headers()) == sorted(resource_headers)
     assert [c.value for c in xlsx] == headers()
     assert csv_text.decode("utf-8-sig").splitlines()[0].split(",") == headers()
-    # The template: the columns an import reads, in the resource's order (no สถานะ, no read-only ones).
+    # The template: the columns an import reads, in the resource's order (no สถานะ nor read-only).
     in_template = [c.value for c in template[1]]
     assert in_template == [h for h in resource_headers if h in in_template]
     assert len(in_template) == 12

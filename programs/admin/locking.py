@@ -1,0 +1,165 @@
+"""The lock of a reported district-year (``programs.locking``) in every admin door.
+
+``YearLockedAdminMixin`` goes on every programme ModelAdmin (``ProgrammeAdmin``) and on the
+inlines of locked records: a locked record (or an inline's locked parent) can be viewed but not
+changed or deleted, and nothing can be added under it; a form whose record falls in a locked
+year (the add page, an inline row, a household moved into a locked year) gets the Thai message
+as its error; an action that would write a locked row is refused with the message; the
+change page of a locked record says why it is read-only and who to ask. An occupational group
+with members in a locked year cannot be deleted.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from programs import locking
+from sammachip import thaidate
+
+
+def _lock_cache(request):
+    cache = getattr(request, "_year_locks", None)
+    if cache is None:
+        cache = request._year_locks = {}
+    return cache
+
+
+def lock_for(request, obj, *, deleting=False):
+    """The report locking ``obj`` as stored (once per object and request), or ``None``."""
+    if obj is None or obj.pk is None:
+        return None
+    name = obj._meta.model_name
+    if locking.spec_of(type(obj)) is None and not (deleting and name == "occupationgroup"):
+        return None
+    key = (name, obj.pk, deleting)
+    cache = _lock_cache(request)
+    if key not in cache:
+        if name == "occupationgroup":
+            cache[key] = locking.group_delete_lock(obj)
+        else:
+            cache[key] = locking.locked_report_for(obj)
+    return cache[key]
+
+
+def _be_display(field):
+    def display(obj):
+        return thaidate.format_thai_date(getattr(obj, field.name)) or "-"
+
+    display.short_description = field.verbose_name
+    return display
+
+
+def lock_checked(form_class):
+    """``form_class`` whose record is checked against the lock once built (a form error, not a
+    server error, when it falls in a locked district-year)."""
+
+    class LockCheckedForm(form_class):
+        def _post_clean(self):
+            super()._post_clean()
+            try:
+                locking.check(self.instance)
+            except locking.YearLocked as error:
+                self.add_error(None, error)
+
+    LockCheckedForm.__name__ = form_class.__name__
+    return LockCheckedForm
+
+
+MASKED = "citizen_id_masked"
+
+
+class YearLockedAdminMixin:
+    """See the module doc. ``obj`` of an inline's permissions is its parent. A locked page is
+    read-only: its citizen ID is shown masked (a read-only field would show the full number)."""
+
+    @admin.display(description=_("เลขประจำตัวประชาชน"))
+    def citizen_id_masked(self, obj):
+        return obj.citizen_id_masked
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read-only dates in BE (Django's read-only display writes the CE year).
+        self._be_dates = {}
+        for field in self.model._meta.concrete_fields:
+            if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+                name = f"{field.name}_be_read_only"
+                setattr(self, name, _be_display(field))
+                self._be_dates[field.name] = name
+
+    def _read_only_page(self, request, obj):
+        return obj is not None and lock_for(request, obj) is not None
+
+    def _shown(self, names):
+        replace = {"citizen_id": MASKED, **self._be_dates}
+        return [
+            self._shown(name) if isinstance(name, list | tuple) else replace.get(name, name)
+            for name in names
+        ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self._read_only_page(request, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": self._shown(options.get("fields", ()))})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if self._read_only_page(request, obj):
+            return [*self._shown(fields), MASKED, *self._be_dates.values()]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and lock_for(request, obj) is None
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return lock_for(request, obj) is None and lock_for(request, obj, deleting=True) is None
+
+    def has_add_permission(self, request, *args):
+        # ModelAdmin: (request); InlineModelAdmin: (request, parent).
+        if not super().has_add_permission(request, *args):
+            return False
+        return not args or lock_for(request, args[0]) is None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return lock_checked(super().get_form(request, obj, change=change, **kwargs))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = lock_checked(formset.form)
+        return formset
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with locking.cached():  # the reports read once for the page and its inlines
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        with locking.cached():
+            return super().changelist_view(request, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        with locking.cached():
+            return super().delete_view(request, object_id, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        report = lock_for(request, obj)
+        if report is not None and request.method == "GET":
+            messages.warning(request, locking.message(report))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_action(self, request, queryset):
+        try:
+            return super().response_action(request, queryset)
+        except ValidationError as error:
+            if not isinstance(error, locking.YearLocked):
+                raise
+            self.message_user(request, error.messages[0], messages.ERROR)
+            return redirect(request.get_full_path())

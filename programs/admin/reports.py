@@ -1,0 +1,279 @@
+"""District reports in the admin (issue 16): the list of reports (scoped), the officer's submit
+page (what will be sent, then confirm), the provincial review page (approve, return with a
+comment, reopen with a reason) and the admin-home panel: an officer's district-years with a
+returned report first, provincial staff's queue of submitted districts with counts. Every step
+goes through ``programs.reporting``."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from programs import quality, reporting
+from programs.models import (
+    DistrictReport,
+    DistrictReportEvent,
+    FollowUp,
+    Household,
+    TrainerTeam,
+    TrainingSession,
+)
+from programs.report_home import submit_url
+from sammachip import thaidate
+from sammachip.admin_tools import ReadOnlyAdminMixin
+from sammachip.scoping import DistrictScopedAdminMixin, user_can_access
+from villages.models import District
+
+
+class DistrictReportEventInline(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.TabularInline):
+    model = DistrictReportEvent
+    fields = ["created_at_be", "action", "from_status", "to_status", "user", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["created_at", "id"]
+
+    @admin.display(description=_("เมื่อ"))
+    def created_at_be(self, obj):
+        return thaidate.format_thai_datetime(obj.created_at)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("คำชี้แจงถึงจังหวัด"),
+        required=False,
+        help_text=_("ต้องกรอกเมื่อผลตรวจคุณภาพข้อมูลมีข้อสังเกต"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("ความเห็นของผู้ตรวจสอบ"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("ต้องระบุเมื่อส่งกลับให้แก้ไข หรือเมื่อเปิดแก้ไขอีกครั้ง (เป็นเหตุผล)"),
+    )
+
+
+def district_counts(*, district, fiscal_year):
+    """What a district-year holds, in four small queries: the submit and review pages."""
+    households = Household.objects.filter(district=district, fiscal_year=fiscal_year)
+    figures = households.aggregate(
+        households=Count("id"),
+        trained=Count("id", filter=Q(status__in=Household.TRAINED_OR_BEYOND)),
+        practising=Count("id", filter=Q(status__in=Household.PRACTISING_STATUSES)),
+        dropped=Count("id", filter=Q(status=Household.Status.DROPPED)),
+        without_income=Count("id", filter=Q(income_before__isnull=True)),
+    )
+    figures["teams"] = TrainerTeam.objects.filter(
+        district=district, fiscal_year=fiscal_year
+    ).count()
+    figures["sessions"] = TrainingSession.objects.filter(
+        team__district=district, team__fiscal_year=fiscal_year
+    ).count()
+    figures["follow_ups"] = FollowUp.objects.filter(
+        household__district=district, household__fiscal_year=fiscal_year
+    ).count()
+    return figures
+
+
+@admin.register(DistrictReport)
+class DistrictReportAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.ModelAdmin):
+    """Read-only rows (created on first need by ``reporting.report_for``, moved only through the
+    submit and review pages, never deleted: the audit trail stays)."""
+
+    list_display = [
+        "district_name",
+        "fiscal_year",
+        "status",
+        "submitted_at_be",
+        "approved_at_be",
+        "action_link",
+    ]
+    list_filter = ["status", "fiscal_year"]
+    list_select_related = ["district"]
+    search_fields = ["district__name_th", "=district__code"]
+    ordering = ["-fiscal_year", "district_id"]
+    inlines = [DistrictReportEventInline]
+    fields = [
+        "district",
+        "fiscal_year",
+        "status",
+        "submit_note",
+        "reviewer_comment",
+        "reopen_reason",
+        "submitted_by",
+        "approved_by",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("อำเภอ"), ordering="district__name_th")
+    def district_name(self, obj):
+        return obj.district.name_th
+
+    @admin.display(description=_("ส่งรายงานเมื่อ"), ordering="submitted_at")
+    def submitted_at_be(self, obj):
+        return (
+            thaidate.format_thai_datetime(obj.submitted_at, short=True) if obj.submitted_at else ""
+        )
+
+    @admin.display(description=_("อนุมัติเมื่อ"), ordering="approved_at")
+    def approved_at_be(self, obj):
+        return thaidate.format_thai_datetime(obj.approved_at, short=True) if obj.approved_at else ""
+
+    @admin.display(description=_("ดำเนินการ"))
+    def action_link(self, obj):
+        return _action_link(obj, getattr(self, "_user", None))
+
+    def changelist_view(self, request, extra_context=None):
+        self._user = request.user
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "submit/<str:district>/<int:fiscal_year>/",
+                self.admin_site.admin_view(self.submit_view),
+                name="programs_districtreport_submit",
+            ),
+            path(
+                "<int:object_id>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="programs_districtreport_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def submit_view(self, request, district, fiscal_year):
+        """The officer sees what will be submitted, then confirms."""
+        district = get_object_or_404(District.objects.in_province(), pk=district)
+        if not user_can_access(request.user, district_report_probe(district)):
+            raise PermissionDenied
+        if not thaidate.current_fiscal_year() - 10 <= fiscal_year <= thaidate.current_fiscal_year():
+            raise Http404
+        status = reporting.report_status(district=district, fiscal_year=fiscal_year)
+        form = NoteForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                reporting.report_submit(
+                    district=district,
+                    fiscal_year=fiscal_year,
+                    user=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except reporting.ReportError as error:
+                self.message_user(request, error.messages[0], messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("ส่งรายงานปีงบประมาณ %(year)d ของอำเภอ%(district)s แล้ว รอจังหวัดตรวจสอบ")
+                    % {"year": fiscal_year, "district": district.name_th},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:index")
+        report = DistrictReport.objects.filter(district=district, fiscal_year=fiscal_year).first()
+        return TemplateResponse(
+            request,
+            "admin/programs/districtreport/submit.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("ส่งรายงานปีงบประมาณ %(year)d อำเภอ%(district)s")
+                % {"year": fiscal_year, "district": district.name_th},
+                "district": district,
+                "fiscal_year": fiscal_year,
+                "report": report,
+                "can_submit": status
+                in (DistrictReport.Status.OPEN, DistrictReport.Status.RETURNED),
+                "status_label": DistrictReport.Status(status).label,
+                "counts": district_counts(district=district, fiscal_year=fiscal_year),
+                "quality": quality.run(district=district, fiscal_year=fiscal_year),
+                "form": form,
+            },
+        )
+
+    def review_view(self, request, object_id):
+        """Provincial staff: the district's figures, the officer's note and the steps so far;
+        approve, return with a comment, or reopen an approved report with a reason."""
+        if not request.user.sees_all_districts:
+            raise PermissionDenied
+        report = get_object_or_404(
+            self.get_queryset(request).select_related("district"), pk=object_id
+        )
+        form = ReviewForm(request.POST or None)
+        steps = {
+            "approve": reporting.report_approve,
+            "return": reporting.report_return,
+            "reopen": reporting.report_reopen,
+        }
+        if request.method == "POST" and form.is_valid():
+            step = request.POST.get("step")
+            if step not in steps:
+                raise PermissionDenied
+            words = form.cleaned_data["comment"]
+            kwargs = {"reason": words} if step == "reopen" else {"comment": words}
+            try:
+                steps[step](
+                    district=report.district_id,
+                    fiscal_year=report.fiscal_year,
+                    user=request.user,
+                    **kwargs,
+                )
+            except reporting.ReportError as error:
+                self.message_user(request, error.messages[0], messages.ERROR)
+            else:
+                report.refresh_from_db()
+                self.message_user(request, reporting.describe(report), messages.SUCCESS)
+                return redirect("admin:index")
+        return TemplateResponse(
+            request,
+            "admin/programs/districtreport/review.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("ตรวจรายงานปีงบประมาณ %(year)d อำเภอ%(district)s")
+                % {"year": report.fiscal_year, "district": report.district.name_th},
+                "report": report,
+                "counts": district_counts(
+                    district=report.district_id, fiscal_year=report.fiscal_year
+                ),
+                "kpis": _review_kpis(report),
+                "events": report.events.select_related("user").order_by("created_at", "id"),
+                "form": form,
+            },
+        )
+
+
+def _review_kpis(report):
+    """The KPIs the reviewer reads: the approved snapshot, or the live figures until then."""
+    if report.status == DistrictReport.Status.APPROVED and report.snapshot:
+        return {"figures": report.snapshot.get("kpis") or {}, "approved": True}
+    snapshot = reporting.district_snapshot(
+        district=report.district_id, fiscal_year=report.fiscal_year
+    )
+    return {"figures": snapshot["kpis"], "approved": False}
+
+
+def district_report_probe(district):
+    """A report object of ``district`` for scoping's ``user_can_access`` (not saved)."""
+    return DistrictReport(district=district)
+
+
+def _action_link(report, user):
+    if user is not None and user.sees_all_districts and report.pk:
+        url = reverse("admin:programs_districtreport_review", args=[report.pk])
+        return format_html('<a href="{}">{}</a>', url, _("ตรวจสอบ"))
+    if report.status in (DistrictReport.Status.OPEN, DistrictReport.Status.RETURNED):
+        return format_html(
+            '<a href="{}">{}</a>',
+            submit_url(report.district_id, report.fiscal_year),
+            _("ส่งรายงาน"),
+        )
+    return ""
