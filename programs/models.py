@@ -445,6 +445,21 @@ class IncomeSource(models.TextChoices):
 
 
 class HouseholdQuerySet(DistrictScopedQuerySet):
+    def update(self, **values):
+        """An ``update()`` of what the stage is derived from (the group, the team, the year) or
+        of the stage itself recomputes the stage of the rows it touched (``programs.stages``):
+        a status written here does not stay."""
+        if not set(values) & STAGE_UPDATE_FIELDS:
+            return super().update(**values)
+        pks = list(self.order_by().values_list("pk", flat=True))
+        rows = super().update(**values)
+        from programs.stages import household_stages_refresh
+
+        household_stages_refresh(households=pks, income="fiscal_year" in values)
+        return rows
+
+    update.alters_data = True
+
     def for_listing(self):
         return self.select_related("village", "district", "occupation")
 
@@ -467,6 +482,16 @@ class HouseholdQuerySet(DistrictScopedQuerySet):
                 )
             )
         )
+
+
+STAGE_UPDATE_FIELDS = {
+    "status",
+    "group",
+    "group_id",
+    "trainer_team",
+    "trainer_team_id",
+    "fiscal_year",
+}
 
 
 class Household(DistrictFromVillage, PersonName):
@@ -569,6 +594,9 @@ class Household(DistrictFromVillage, PersonName):
     class Meta:
         verbose_name = _("ครัวเรือนเป้าหมาย")
         verbose_name_plural = _("ครัวเรือนเป้าหมาย")
+        # ``group.members.add(h)`` writes through the base manager: with the unfiltered
+        # ``objects`` its ``update()`` keeps the stage in step too (``HouseholdQuerySet``).
+        base_manager_name = "objects"
         ordering = ["village__code", "house_no", "id"]
         permissions = [
             ("view_full_citizen_id", _("ดูเลขประจำตัวประชาชนเต็มของครัวเรือน")),
@@ -814,10 +842,47 @@ def _attendees_stay_in_district(sender, instance, action, reverse, pk_set, **kwa
         attendees_check(team=session.team, households=[instance])
 
 
-def _stages_refresh(households):
+def _stages_refresh(households, *, income=False):
+    """The stage (and, with ``income``, ``income_after``) of ``households`` recomputed from the
+    record (``programs.stages.household_stages_refresh``: at most two queries for one)."""
     from programs.stages import household_stages_refresh
 
-    household_stages_refresh(households=households)
+    household_stages_refresh(households=households, income=income)
+
+
+class FollowUpQuerySet(DistrictScopedQuerySet):
+    """Follow-ups written in bulk (``bulk_create``, ``bulk_update``, ``update``) send no signal:
+    the households' stage and ``income_after`` are refreshed here, once per call. (``delete()``
+    sends ``post_delete`` for each row: the receivers below refresh.)"""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = super().bulk_create(objs, *args, **kwargs)
+        _stages_refresh({obj.household_id for obj in objs}, income=True)
+        return objs
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        households = {obj.household_id for obj in objs}
+        if "household" in fields or "household_id" in fields:  # the households they left too
+            households |= set(
+                self.model.objects.filter(pk__in=[o.pk for o in objs]).values_list(
+                    "household_id", flat=True
+                )
+            )
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        _stages_refresh(households, income=True)
+        return rows
+
+    def update(self, **values):
+        households = set(self.order_by().values_list("household_id", flat=True).distinct())
+        rows = super().update(**values)
+        moved_to = values.get("household", values.get("household_id"))
+        if moved_to is not None:
+            households.add(getattr(moved_to, "pk", moved_to))
+        _stages_refresh(households, income=True)
+        return rows
+
+    update.alters_data = True
 
 
 @receiver(m2m_changed, sender=TrainingSession.attendees.through)
@@ -874,7 +939,7 @@ class FollowUp(models.Model):
         verbose_name=_("เจ้าหน้าที่ผู้ติดตาม"),
     )
 
-    objects = DistrictScopedQuerySet.as_manager()
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("การติดตามผล")
@@ -902,6 +967,14 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"ติดตามผลครัวเรือน #{self.household_id}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if "household_id" in field_names:
+            # A visit moved to another household: the one it left is recomputed too.
+            instance._loaded_household_id = values[field_names.index("household_id")]
+        return instance
 
     def clean(self):
         super().clean()
@@ -1058,9 +1131,26 @@ def _deleted_with_household(origin):
     return isinstance(origin, Household) or getattr(origin, "model", None) is Household
 
 
+def _followup_household(follow_up):
+    # The household itself when the visit holds it (its year is known: no query to read it).
+    if FollowUp._meta.get_field("household").is_cached(follow_up):
+        return follow_up.household
+    return follow_up.household_id
+
+
 @receiver(post_save, sender=FollowUp)
+def _followup_saved(sender, instance, **kwargs):
+    """The stage and ``income_after`` follow the visit: at most two queries."""
+    households = [_followup_household(instance)]
+    left = getattr(instance, "_loaded_household_id", None)
+    if left is not None and left != instance.household_id:
+        households.append(left)
+    instance._loaded_household_id = instance.household_id
+    _stages_refresh(households, income=True)
+
+
 @receiver(post_save, sender=StageDecision)
-def _record_saved(sender, instance, **kwargs):
+def _decision_saved(sender, instance, **kwargs):
     _stages_refresh([instance.household_id])
 
 
@@ -1068,7 +1158,7 @@ def _record_saved(sender, instance, **kwargs):
 @receiver(post_delete, sender=StageDecision)
 def _record_deleted(sender, instance, origin=None, **kwargs):
     if not _deleted_with_household(origin):
-        _stages_refresh([instance.household_id])
+        _stages_refresh([instance.household_id], income=sender is FollowUp)
 
 
 @receiver(post_save, sender=TrainingSession)
@@ -1113,7 +1203,7 @@ def _household_saved(sender, instance, created, update_fields=None, **kwargs):
             and loaded.get("fiscal_year") == instance.fiscal_year
         ):
             return
-    _stages_refresh([instance])
+    _stages_refresh([instance], income=True)
     if loaded := getattr(instance, "_loaded_links", None):
         loaded.update(
             group_id=instance.group_id,
@@ -1378,28 +1468,3 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return self.name
-
-
-# ``Household.income_after`` follows the follow-ups unless typed by hand (``programs.kpis``).
-
-
-def _followup_household(follow_up):
-    if FollowUp._meta.get_field("household").is_cached(follow_up):
-        return follow_up.household
-    return follow_up.household_id
-
-
-@receiver(post_save, sender=FollowUp, dispatch_uid="followup_saved_income")
-def _followup_saved_income(sender, instance, **kwargs):
-    from programs.kpis import household_income_refresh
-
-    household_income_refresh(households=[_followup_household(instance)])
-
-
-@receiver(post_delete, sender=FollowUp, dispatch_uid="followup_deleted_income")
-def _followup_deleted_income(sender, instance, origin=None, **kwargs):
-    if isinstance(origin, Household) or getattr(origin, "model", None) is Household:
-        return  # deleted with its household
-    from programs.kpis import household_income_refresh
-
-    household_income_refresh(households=[instance.household_id])

@@ -67,8 +67,8 @@ def test_group_share(handmade):
     assert row["groups_met"]
 
 
-def test_kpis_take_a_fixed_number_of_queries(handmade, django_assert_num_queries):
-    with django_assert_num_queries(3):
+def test_kpis_take_a_fixed_number_of_queries(handmade, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):  # the parameters may come from the cache
         kpis.district_kpis(fiscal_year=2568)
 
 
