@@ -240,3 +240,61 @@ def test_an_income_typed_by_hand_is_left_alone_by_every_door(trained):
     Household.objects.filter(pk=trained.pk).update(income_after=Decimal(5000))
     FollowUp.objects.bulk_create([visit(trained, 30, save=False)])
     assert state(trained) == ("practising", Decimal(5000), "")
+
+
+# ---- the import: an income in the file is the officer's ------------------------------------
+
+
+def import_rows(user, household, **cells):
+    import tablib
+
+    from programs.resources import HouseholdResource
+
+    row = {
+        "รหัสรายการ": household.pk if household.pk else "",
+        "ปีงบประมาณ (พ.ศ.)": household.fiscal_year,
+        "รหัสหมู่บ้าน": household.village.code,
+        "บ้านเลขที่": household.house_no,
+        "คำนำหน้า": household.prefix,
+        "ชื่อ": household.first_name,
+        "นามสกุล": household.last_name,
+        "เลขประจำตัวประชาชน": household.citizen_id,
+        **cells,
+    }
+    dataset = tablib.Dataset(headers=list(row))
+    dataset.append(list(row.values()))
+    result = HouseholdResource(user=user).import_data(dataset, dry_run=False)
+    assert not result.has_validation_errors()
+    assert not result.has_errors()
+
+
+def test_an_imported_income_is_marked_typed_by_hand(phon_officer, team):
+    new = Household(
+        village=team.village,
+        fiscal_year=2568,
+        house_no="77",
+        prefix="นาย",
+        first_name="นำเข้า",
+        last_name="รายได้",
+        citizen_id="1101700230708",
+    )
+    import_rows(phon_officer, new, **{"รายได้เมื่อประเมินสิ้นปี (บาท/เดือน)": "4,200"})
+    household = Household.objects.get(last_name="รายได้")
+    assert state(household) == ("target", Decimal(4200), "manual")
+
+
+def test_an_income_changed_by_import_is_kept_and_an_unchanged_one_keeps_its_source(
+    phon_officer, trained
+):
+    column = "รายได้เมื่อประเมินสิ้นปี (บาท/เดือน)"
+    visit(trained, 30)
+    trained.refresh_from_db()
+    import_rows(phon_officer, trained, **{column: "3500", "โทรศัพท์": "0812345678"})
+    assert state(trained) == PRACTISING_3500  # the follow-up's income, re-imported as it was
+    import_rows(phon_officer, trained, **{column: "5000"})
+    assert state(trained) == ("practising", Decimal(5000), "manual")
+    visit(trained, 40, income=2500)
+    assert state(trained)[1:] == (Decimal(5000), "manual")  # a visit does not replace it
+    trained.refresh_from_db()
+    import_rows(phon_officer, trained, **{column: ""})
+    assert state(trained) == ("practising", Decimal(2500), "followup")  # emptied: the visits'
