@@ -359,6 +359,15 @@ class TrainerTeam(DistrictFromVillage):
                 "ย้ายทีมที่มีครัวเรือนหรือการอบรมแล้วไปหมู่บ้านในอำเภออื่นไม่ได้ "
                 "กรุณาสร้างทีมใหม่ในอำเภอนั้น หรือติดต่อเจ้าหน้าที่ระดับจังหวัด"
             )
+        loaded_year = getattr(self, "_loaded_links", {}).get("fiscal_year", self.fiscal_year)
+        if self.pk and self.fiscal_year and loaded_year != self.fiscal_year:
+            # Its sessions' days lie in the old year (the database refuses them at commit on
+            # PostgreSQL: migration 0012's ``session_in_team_fiscal_year``).
+            first, last = thaidate.fiscal_year_bounds(self.fiscal_year)
+            if self.sessions.exclude(start_date__gte=first, end_date__lte=last).exists():
+                errors["fiscal_year"] = _(
+                    "เปลี่ยนปีงบประมาณของทีมไม่ได้ เพราะมีการอบรมที่อยู่นอกปีงบประมาณ %(year)d (%(span)s)"
+                ) % {"year": self.fiscal_year, "span": thaidate.fiscal_year_span(self.fiscal_year)}
         if errors:
             raise ValidationError(errors)
 
