@@ -587,6 +587,11 @@ class Household(DistrictFromVillage, PersonName):
         default="",
         editable=False,
     )
+    # Derived like ``status`` (``programs.stages.household_stages_refresh``, every door): the end
+    # date of the latest counted training session, read by the follow-up schedule in SQL.
+    training_ended_on = models.DateField(
+        _("วันสิ้นสุดการอบรมล่าสุด"), null=True, blank=True, editable=False
+    )
     group = models.ForeignKey(
         OccupationGroup,
         on_delete=models.SET_NULL,
@@ -667,6 +672,26 @@ class Household(DistrictFromVillage, PersonName):
     def __repr__(self):
         # Never the citizen ID, not even masked: reprs end up in logs and error reports.
         return f"<Household {self.pk}>"
+
+    # Written only by ``programs.stages.household_stages_refresh``: a saved household read
+    # before an attendance or a follow-up changed them never writes its stale copy back (a
+    # status typed on the instance is recomputed by ``_household_saved``).
+    DERIVED_FIELDS = ("status", "training_ended_on")
+
+    def save(self, *args, **kwargs):
+        if (
+            not self._state.adding
+            and self.pk is not None
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+            and not (args and args[0])  # force_insert given positionally
+        ):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.DERIVED_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -248,7 +248,8 @@ def _year_current(months, today, *, what):
 
 
 def annotate_current(households, *, today):
-    """``households`` (followed: ``followed_households``) with their training date and their
+    """``households`` (followed: ``followed_households``) with their training date
+    (``training_end``, the stored ``Household.training_ended_on``) and their
     current visit in SQL: ``followup_state`` (``State`` value: ``due``, ``overdue``, ``done``
     when its follow-up is recorded, ``upcoming`` before the first window, ``None`` without a
     training date), ``followup_due`` (its due date) and ``followup_visit`` (its number)."""
@@ -279,15 +280,21 @@ def annotate_current(households, *, today):
         ],
         default=Value(None, output_field=IntegerField()),
     )
-    return households.with_training_end().filter(training_end__isnull=False).annotate(**annotations)
+    return _with_training_date(households).annotate(**annotations)
 
 
 def never_visited(households):
     """``households`` (followed) trained, with a training date, and no follow-up at all."""
-    return (
-        households.with_training_end()
-        .filter(training_end__isnull=False)
-        .filter(~Exists(FollowUp.objects.filter(household=OuterRef("pk"))))
+    return _with_training_date(households).filter(
+        ~Exists(FollowUp.objects.filter(household=OuterRef("pk")))
+    )
+
+
+def _with_training_date(households):
+    # The stored column (``Household.training_ended_on``, kept with the stage): no per-row
+    # subquery, however often the expressions refer to it.
+    return households.filter(training_ended_on__isnull=False).annotate(
+        training_end=F("training_ended_on")
     )
 
 

@@ -186,6 +186,8 @@ def annotate_facts(
         **extra,
     ).values(
         *fields,
+        # The stored training date (migration 0013 on; migration 0008's models have none).
+        *[f.name for f in queryset.model._meta.concrete_fields if f.name == "training_ended_on"],
         "pk",
         "status",
         "group_id",
@@ -331,9 +333,12 @@ def household_stages_refresh(*, households, income=True):
         writes = {}  # the values to write: [pk…]
         for row in rows:
             values = {}
-            stage = stage_from_facts(facts_from_row(row))
+            facts = facts_from_row(row)
+            stage = stage_from_facts(facts)
             if stage != row["status"]:
                 values["status"] = stage
+            if facts.training_end != _as_date(row.get("training_ended_on")):
+                values["training_ended_on"] = facts.training_end
             wanted = income and _wanted_income(row, years=years, late_incomes=late_incomes)
             if wanted and wanted != (row["income_after"], row["income_after_source"]):
                 values["income_after"], values["income_after_source"] = wanted
@@ -341,6 +346,7 @@ def household_stages_refresh(*, households, income=True):
             if instance is not None:
                 instance.status = stage
                 instance._loaded_status = stage
+                instance.training_ended_on = facts.training_end
                 if wanted:
                     instance.income_after, instance.income_after_source = wanted
             if values:

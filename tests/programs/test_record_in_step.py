@@ -298,3 +298,25 @@ def test_an_income_changed_by_import_is_kept_and_an_unchanged_one_keeps_its_sour
     trained.refresh_from_db()
     import_rows(phon_officer, trained, **{column: ""})
     assert state(trained) == ("practising", Decimal(2500), "followup")  # emptied: the visits'
+
+
+# ---- the stored training date, and a stale copy of the household ---------------------------
+
+
+def test_the_training_date_is_stored_with_the_stage(household, session):
+    session.attendees.add(household)
+    assert Household.objects.get(pk=household.pk).training_ended_on == DAY
+    session.end_date = later(2)
+    session.save()
+    assert Household.objects.get(pk=household.pk).training_ended_on == later(2)
+    session.attendees.remove(household)
+    assert Household.objects.get(pk=household.pk).training_ended_on is None
+
+
+def test_a_stale_copy_saved_does_not_write_its_stage_back(household, session):
+    stale = Household.objects.get(pk=household.pk)  # read before the attendance
+    session.attendees.add(household)
+    stale.phone = "0812345678"
+    stale.save()
+    saved = Household.objects.get(pk=household.pk)
+    assert (saved.status, saved.training_ended_on, saved.phone) == ("trained", DAY, "0812345678")
