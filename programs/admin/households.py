@@ -248,6 +248,13 @@ class HouseholdAdmin(
             return
         super().save_formset(request, form, formset, change)
 
+    def changelist_view(self, request, extra_context=None):
+        if request.GET.get(FollowUpDueFilter.parameter_name):
+            # The schedule's filter in SQL (programs.schedule.without_jit).
+            with schedule.without_jit():
+                return super().changelist_view(request, extra_context)
+        return super().changelist_view(request, extra_context)
+
     @admin.action(description=_("บันทึกการตัดสินใจ (เลิก)"), permissions=["change"])
     def record_drop_decision(self, request, queryset):
         """Asks for the date and the reason on a page listing the households, then records a
