@@ -187,3 +187,13 @@ def test_the_home_reads_counts_and_first_rows_not_every_household(phon_officer, 
     assert not any(
         q["sql"].startswith('SELECT "programs_followup"') for q in queries.captured_queries
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's JIT")
+def test_the_schedule_queries_run_without_postgresql_jit(phon_officer, client):
+    client.force_login(phon_officer)
+    trained_village("401207", households=2, name="บ้านจิต")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/admin/")
+        client.get("/admin/programs/household/?followup=overdue")
+    assert sum("SET LOCAL jit = off" in q["sql"] for q in queries.captured_queries) == 2
