@@ -47,6 +47,16 @@ class ProgramsConfig(AppConfig):
         # A submitted or approved district-year is locked (``programs.locking``).
         locking.install()
 
+        from django.db.models.signals import post_delete, post_save
+
+        from programs import parameters
+
+        # The parameters are read from the cache (``programs.parameters``): a change forgets them.
+        post_save.connect(parameters.forget, sender=ProgrammeYear, dispatch_uid="parameters:save")
+        post_delete.connect(
+            parameters.forget, sender=ProgrammeYear, dispatch_uid="parameters:delete"
+        )
+
         from programs.home import home_panel
         from sammachip.admin_site import register_home_panel
 

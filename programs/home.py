@@ -2,18 +2,19 @@
 wired in ``ProgramsConfig.ready``): for the user's districts, the visits due this week, the
 overdue ones by village, households trained and never visited (``programs.schedule``), this
 fiscal year's teams without a training session and villages without a sage. Each list links to
-the changelist filtered to exactly its rows. A fixed number of queries whatever the data size."""
+the changelist filtered to exactly its rows. A fixed number of queries whatever the data size,
+the schedule computed, counted and limited by the database (no household list read in Python)."""
 
 import datetime
 from collections import defaultdict
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from programs import schedule
+from programs import parameters, schedule
 from programs.models import Household, Sage, TrainerTeam, TrainingSession
 from sammachip import thaidate
 from villages.models import Village
@@ -38,15 +39,19 @@ def _url(name, **query):
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def _household_row(visits, visit=None):
-    row = visits.row
+def _household_row(row):
+    number = row.get("followup_visit")
+    months = None
+    if number:  # the year's schedule (cached parameters): the visit's months after the training
+        schedule_months = parameters.for_year(row["fiscal_year"]).followup_months
+        months = schedule_months[number - 1] if number <= len(schedule_months) else None
     return {
         "name": f"{row['prefix']}{row['first_name']} {row['last_name']}".strip(),
         "house_no": row["house_no"],
         "village": f"{row['village__name_th']} ม.{row['village__moo']}",
-        "training_end": visits.training_end,
-        "visit": visit,
-        "url": reverse("admin:programs_household_change", args=[visits.household_id]),
+        "training_end": row["training_end"],
+        "visit": {"number": number, "months": months, "due_on": row.get("followup_due")},
+        "url": reverse("admin:programs_household_change", args=[row["pk"]]),
     }
 
 
@@ -75,48 +80,64 @@ def villages_without_sage(user, *, fiscal_year):
 
 
 def home_lists(user, *, today=None):
-    """The panel's lists for ``user`` (scoped): a dict the template reads."""
+    """The panel's lists for ``user`` (scoped): a dict the template reads. The schedule is
+    computed and counted by the database (``schedule.annotate_current``): only the counts per
+    district and the first ``LIST_LIMIT`` rows of each list are read."""
     today = today or timezone.localdate()
     fiscal_year = thaidate.fiscal_year(today)
-    households = schedule.followed_households(Household.objects.for_user(user), today=today)
-    followed = schedule.visits_for(households, today=today, fields=HOUSEHOLD_FIELDS)
+    followed = schedule.followed_households(Household.objects.for_user(user), today=today)
+    current = schedule.annotate_current(followed, today=today).order_by()
+    never_visited = schedule.never_visited(followed).order_by()
+    listed = (schedule.State.DUE, schedule.State.OVERDUE)
 
-    due, never = [], []
-    overdue = {}  # village pk: {...}
     districts = defaultdict(lambda: defaultdict(int))
     district_names = {}
-    for visits in followed.values():
-        row = visits.row
-        district = row["district_id"]
-        district_names[district] = row["district__name_th"]
-        current = visits.current
-        if current and current.state == schedule.State.DUE:
-            due.append((current.due_on, row["village_id"], visits, current))
-            districts[district]["due"] += 1
-        elif current and current.state == schedule.State.OVERDUE:
-            village = overdue.setdefault(
-                row["village_id"],
-                {
-                    "name": f"{row['village__name_th']} ม.{row['village__moo']}",
-                    "district": row["district__name_th"],
-                    "count": 0,
-                    "oldest": current.due_on,
-                    "url": _url(
-                        "programs_household_changelist",
-                        followup=schedule.State.OVERDUE,
-                        village__id__exact=row["village_id"],
-                    ),
-                },
-            )
-            village["count"] += 1
-            village["oldest"] = min(village["oldest"], current.due_on)
-            districts[district]["overdue"] += 1
-        if visits.never_visited:
-            never.append((visits.training_end, row["village_id"], visits))
-            districts[district]["never"] += 1
-    due.sort(key=lambda item: (item[0], item[1], item[2].household_id))
-    never.sort(key=lambda item: (item[0], item[1], item[2].household_id))
-    overdue_villages = sorted(overdue.values(), key=lambda v: (-v["count"], v["oldest"], v["name"]))
+    for row in (
+        current.filter(followup_state__in=listed)
+        .values("district_id", "district__name_th", "followup_state")
+        .annotate(n=Count("pk"))
+    ):
+        district_names[row["district_id"]] = row["district__name_th"]
+        districts[row["district_id"]][row["followup_state"]] += row["n"]
+    for row in never_visited.values("district_id", "district__name_th").annotate(n=Count("pk")):
+        district_names[row["district_id"]] = row["district__name_th"]
+        districts[row["district_id"]]["never"] += row["n"]
+
+    fields = ("pk", "fiscal_year", *HOUSEHOLD_FIELDS, "training_end")
+    due = list(
+        current.filter(followup_state=schedule.State.DUE)
+        .order_by("followup_due", "village_id", "pk")
+        .values(*fields, "followup_due", "followup_visit")[:LIST_LIMIT]
+    )
+    never = list(
+        never_visited.order_by("training_end", "village_id", "pk").values(*fields)[:LIST_LIMIT]
+    )
+    overdue_villages = [
+        {
+            "name": f"{v['village__name_th']} ม.{v['village__moo']}",
+            "district": v["district__name_th"],
+            "count": v["count"],
+            "oldest": v["oldest"],
+            "url": _url(
+                "programs_household_changelist",
+                followup=schedule.State.OVERDUE,
+                village__id__exact=v["village_id"],
+            ),
+        }
+        for v in current.filter(followup_state=schedule.State.OVERDUE)
+        .values("village_id", "village__name_th", "village__moo", "district__name_th")
+        .annotate(count=Count("pk"), oldest=Min("followup_due"))
+        .order_by("-count", "oldest", "village__name_th", "village__moo")[:LIST_LIMIT]
+    ]
+    overdue_village_count = (
+        current.filter(followup_state=schedule.State.OVERDUE)
+        .values("village_id")
+        .distinct()
+        .count()
+    )
+    due_count = sum(d[schedule.State.DUE] for d in districts.values())
+    overdue_count = sum(d[schedule.State.OVERDUE] for d in districts.values())
+    never_count = sum(d["never"] for d in districts.values())
 
     teams = list(
         teams_without_session(user, fiscal_year=fiscal_year).values(
@@ -146,8 +167,8 @@ def home_lists(user, *, today=None):
             summary.append(
                 {
                     "name": district_names[code],
-                    "due": counts["due"],
-                    "overdue": counts["overdue"],
+                    "due": counts[schedule.State.DUE],
+                    "overdue": counts[schedule.State.OVERDUE],
                     "never": counts["never"],
                     "teams": counts["teams"],
                     "villages": counts["villages"],
@@ -175,19 +196,19 @@ def home_lists(user, *, today=None):
         "fiscal_year": fiscal_year,
         "week_end": today + datetime.timedelta(days=schedule.DUE_SOON_DAYS),
         "due": {
-            "count": len(due),
-            "rows": [_household_row(v, visit) for _, _, v, visit in due[:LIST_LIMIT]],
+            "count": due_count,
+            "rows": [_household_row(row) for row in due],
             "url": _url("programs_household_changelist", followup=schedule.State.DUE),
         },
         "overdue": {
-            "count": sum(v["count"] for v in overdue_villages),
-            "villages": overdue_villages[:LIST_LIMIT],
-            "village_count": len(overdue_villages),
+            "count": overdue_count,
+            "villages": overdue_villages,
+            "village_count": overdue_village_count,
             "url": _url("programs_household_changelist", followup=schedule.State.OVERDUE),
         },
         "never": {
-            "count": len(never),
-            "rows": [_household_row(v) for _, _, v in never[:LIST_LIMIT]],
+            "count": never_count,
+            "rows": [_household_row(row) for row in never],
             "url": _url("programs_household_changelist", followup=schedule.NEVER),
         },
         "teams": {
@@ -228,6 +249,6 @@ def home_panel(request):
         return ""
     if not (user.sees_all_districts or user.district_codes):
         return ""
-    return render_to_string(
-        "admin/programs/home_panel.html", {"lists": home_lists(user)}, request=request
-    )
+    with schedule.without_jit():
+        lists = home_lists(user)
+    return render_to_string("admin/programs/home_panel.html", {"lists": lists}, request=request)

@@ -60,7 +60,13 @@ SPECS = {
 
 # Columns that follow the record (never typed through a locked door): writing only these passes.
 DERIVED = {
-    "household": {"status", "income_after", "income_after_source", "updated_at"},
+    "household": {
+        "status",
+        "income_after",
+        "income_after_source",
+        "training_ended_on",
+        "updated_at",
+    },
 }
 
 

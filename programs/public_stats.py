@@ -82,9 +82,31 @@ REMARK_RANK = 100
 ROW_TOTAL_RANK = 1_000
 COLUMN_TOTAL_RANK = 10_000
 GRAND_TOTAL_RANK = 100_000
+# The department's usual targets; the figures of a year are measured against that year's own
+# (``programs.parameters``, ``ProgrammeFigures.targets``).
 TARGET_PRACTISING = programme_kpis.TARGET_PRACTISING
 TARGET_INCOME_CHANGE = programme_kpis.TARGET_INCOME_CHANGE
 TARGET_GROUPS = programme_kpis.TARGET_GROUPS
+DEFAULT_TARGETS = {
+    "practising": TARGET_PRACTISING,
+    "income": TARGET_INCOME_CHANGE,
+    "groups": TARGET_GROUPS,
+}
+
+
+def year_targets(fiscal_year):
+    """The targets of ``fiscal_year`` as fractions (``{"practising", "income", "groups"}``):
+    the year's parameters as provincial staff set them, today's figures when unset."""
+    from programs import parameters
+
+    return programme_kpis.targets(parameters.for_year(fiscal_year))
+
+
+def target_text(fraction, signed=False):
+    """``Decimal("0.85")`` → ``"85%"``, ``Decimal("0.025")`` → ``"2.5%"``; signed: ``"+3%"``."""
+    number = (Decimal(fraction) * 100).normalize()
+    text = f"{number:f}%"
+    return f"+{text}" if signed and number > 0 else text
 
 
 @dataclass(frozen=True)
@@ -331,6 +353,17 @@ class Figures:
     # The sum of the hidden cells, for drawing the bar only; None when the total is hidden too
     # (it would then give the total away).
     hidden_total: int | None = field(default=None, repr=False)
+    # The year's targets (fractions, ``year_targets``) the shares are measured against.
+    targets: dict = field(default_factory=lambda: dict(DEFAULT_TARGETS))
+
+    @property
+    def target_text(self):
+        """The targets as the pages print them: ``{"practising": "85%", "income": "+3%", …}``."""
+        return {
+            "practising": target_text(self.targets["practising"]),
+            "income": target_text(self.targets["income"], signed=True),
+            "groups": target_text(self.targets["groups"]),
+        }
 
     @property
     def status_cells(self):
@@ -338,15 +371,18 @@ class Figures:
 
     @property
     def practising_met(self):
-        return self.practising_share is not None and self.practising_share >= TARGET_PRACTISING
+        return (
+            self.practising_share is not None
+            and self.practising_share >= self.targets["practising"]
+        )
 
     @property
     def income_met(self):
-        return self.income_change is not None and self.income_change >= TARGET_INCOME_CHANGE
+        return self.income_change is not None and self.income_change >= self.targets["income"]
 
     @property
     def groups_met(self):
-        return self.group_share is not None and self.group_share >= TARGET_GROUPS
+        return self.group_share is not None and self.group_share >= self.targets["groups"]
 
     @property
     def has_hidden(self):
@@ -377,6 +413,14 @@ class ProgrammeFigures:
     products: int = 0
     products_by_category: list = field(default_factory=list)  # [(label, count)]
     products_by_stars: list = field(default_factory=list)  # [(label, count)]
+
+    @property
+    def targets(self):
+        return self.province.targets
+
+    @property
+    def target_text(self):
+        return self.province.target_text
 
     @property
     def has_data(self):
@@ -462,6 +506,7 @@ def compute_programme_figures(*, fiscal_year):
     districts = District.objects.in_province()
     households = Household.objects.filter(fiscal_year=fiscal_year, district__in=districts)
     kpis = programme_kpis.district_kpis(fiscal_year=fiscal_year, districts=districts)
+    goal = year_targets(fiscal_year)
     counts = {}
     for row in households.values("district_id", "status").annotate(n=Count("id")):
         counts.setdefault(row["district_id"], {})[row["status"]] = row["n"]
@@ -495,6 +540,7 @@ def compute_programme_figures(*, fiscal_year):
             grouped_villages=kpi["grouped_villages"],
             group_share=kpi["group_share"],
             hidden_total=hidden_sum(cells),
+            targets=goal,
         )
         _derive(row)
         # The share stays the published cells' own (practising + grouped / trained or beyond):
@@ -513,6 +559,7 @@ def compute_programme_figures(*, fiscal_year):
         villages=sum(k["villages"] for k in kpis),
         grouped_villages=sum(k["grouped_villages"] for k in kpis),
         hidden_total=hidden_sum(totals),
+        targets=goal,
     )
     _derive(province)
     province.group_share = _ratio(province.grouped_villages, province.villages)

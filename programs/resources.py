@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, results
 
 from programs import import_preview, listings, locking
-from programs.models import Household
+from programs.models import Household, IncomeSource
 from programs.widgets import (
     BEDateWidget,
     CitizenIdWidget,
@@ -416,6 +416,24 @@ class HouseholdResource(resources.ModelResource):
             errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        """An income after typed in the file is the officer's (source ``manual``: follow-ups no
+        longer replace it), as in the admin form; one unchanged from the stored row keeps its
+        source; emptied, it comes back from the follow-ups (``after_save_instance``)."""
+        super().before_save_instance(instance, row, **kwargs)
+        before = getattr(instance, "_imported_from", {}).get("income_after")
+        if instance.pk is None or before != instance.income_after:
+            typed = instance.income_after is not None
+            instance.income_after_source = IncomeSource.MANUAL if typed else IncomeSource.NONE
+            instance._income_emptied = instance.pk is not None and not typed
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        if getattr(instance, "_income_emptied", False) and instance.pk:
+            from programs.stages import household_stages_refresh
+
+            household_stages_refresh(households=[instance])
 
     def save_instance(self, instance, is_create, row, **kwargs):
         if is_create:

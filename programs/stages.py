@@ -131,9 +131,29 @@ def training_end_expression(TrainingSession):
     )
 
 
-def annotate_facts(queryset, *, FollowUp, TrainingSession, StageDecision, ProgrammeYear=None):
+def annotate_facts(
+    queryset, *, FollowUp, TrainingSession, StageDecision, ProgrammeYear=None, income=False
+):
     """``queryset`` (households) with the facts of ``StageFacts`` as annotations (one query,
-    correlated subqueries); the model classes are passed so that migrations use theirs."""
+    correlated subqueries); the model classes are passed so that migrations use theirs. With
+    ``income``: also the household's year and income, and the date and income of its latest
+    follow-up with an income (``income_on``, ``income_latest``)."""
+    extra, fields = {}, ()
+    if income:
+        latest = FollowUp.objects.filter(
+            household=OuterRef("pk"), monthly_income__isnull=False
+        ).order_by("-visited_on", "-pk")
+        extra = {
+            "income_on": Subquery(latest.values("visited_on")[:1]),
+            "income_latest": Subquery(latest.values("monthly_income")[:1]),
+        }
+        fields = (
+            "fiscal_year",
+            "income_after",
+            "income_after_source",
+            "income_on",
+            "income_latest",
+        )
     sessions = attended_sessions(TrainingSession)
     span = ExpressionWrapper(F("end_date") - F("start_date"), output_field=DurationField())
     followup = FollowUp.objects.filter(household=OuterRef("pk")).order_by("-visited_on", "-pk")
@@ -163,7 +183,11 @@ def annotate_facts(queryset, *, FollowUp, TrainingSession, StageDecision, Progra
         stage_followup_stopped=Subquery(followup.values("stopped_reason")[:1]),
         stage_decision_on=Subquery(decision.values("decided_on")[:1]),
         stage_decision_stage=Subquery(decision.values("stage")[:1]),
+        **extra,
     ).values(
+        *fields,
+        # The stored training date (migration 0013 on; migration 0008's models have none).
+        *[f.name for f in queryset.model._meta.concrete_fields if f.name == "training_ended_on"],
         "pk",
         "status",
         "group_id",
@@ -226,38 +250,126 @@ def _chunks(households):
         yield pks[start : start + CHUNK], instances
 
 
-def household_stages_refresh(*, households):
+def _income_in_window(years, FollowUp):
+    """``{pk: income}`` of the latest follow-up with an income inside the evaluation window of
+    each household's year (``years``: ``{fiscal_year: [pk…]}``)."""
+    from programs import parameters
+
+    found = {}
+    for fiscal_year, year in parameters.for_years(years).items():
+        rows = (
+            FollowUp.objects.filter(
+                household__in=years[fiscal_year],
+                monthly_income__isnull=False,
+                visited_on__lte=parameters.income_window_end(year),
+            )
+            .order_by("household_id", "-visited_on", "-pk")
+            .values_list("household_id", "monthly_income")
+        )
+        for household_id, income in rows:
+            found.setdefault(household_id, income)
+    return found
+
+
+def _wanted_income(row, *, years, late_incomes):
+    """``(income_after, income_after_source)`` the record gives ``row``, or ``None`` when the
+    income was typed by hand (any income not from a follow-up is left alone)."""
+    from programs import parameters
+    from programs.models import IncomeSource
+
+    if row["income_after"] is not None and row["income_after_source"] != IncomeSource.FOLLOWUP:
+        return None
+    on = _as_date(row["income_on"])
+    if on is None:
+        return (None, IncomeSource.NONE)
+    if on <= parameters.income_window_end(years[row["fiscal_year"]]):
+        return (row["income_latest"], IncomeSource.FOLLOWUP)
+    if row["pk"] in late_incomes:
+        return (late_incomes[row["pk"]], IncomeSource.FOLLOWUP)
+    return (None, IncomeSource.NONE)
+
+
+def household_stages_refresh(*, households, income=True):
     """Recompute and save ``Household.status`` of ``households`` (a queryset, model instances
-    or pks); instances given are updated in memory too. Returns how many stages changed."""
+    or pks) and, with ``income``, ``income_after``: the latest follow-up's income inside the
+    evaluation window of the household's fiscal year (a follow-up belongs to its household's
+    year, whatever its date), source ``followup``; none: empty; an income typed by hand (source
+    ``manual``, or any income not from a follow-up) is left alone. Instances given are updated
+    in memory too.
+
+    One query reads the facts and the latest income of up to ``CHUNK`` households; one
+    ``UPDATE`` writes each distinct change (for one household: at most one, none when nothing
+    changed). The years' parameters come from the cache (``programs.parameters``). So a saved
+    follow-up or attendance change costs at most two queries; only a household whose latest
+    income was visited after its year's evaluation window costs one more (the income inside
+    the window). Returns how many stages changed."""
     Household, FollowUp, TrainingSession, StageDecision = _models()
+    from programs import parameters
     from programs.models import ProgrammeYear
 
     changed = 0
+    touched = False
     for pks, instances in _chunks(households):
-        rows = annotate_facts(
-            Household.objects.filter(pk__in=pks).order_by(),
-            FollowUp=FollowUp,
-            TrainingSession=TrainingSession,
-            StageDecision=StageDecision,
-            ProgrammeYear=ProgrammeYear,
+        rows = list(
+            annotate_facts(
+                Household.objects.filter(pk__in=pks).order_by(),
+                FollowUp=FollowUp,
+                TrainingSession=TrainingSession,
+                StageDecision=StageDecision,
+                ProgrammeYear=ProgrammeYear,
+                income=income,
+            )
         )
-        moves = {}
+        years, late_incomes = {}, {}
+        if income and rows:
+            years = parameters.for_years({row["fiscal_year"] for row in rows})
+            late = {}
+            for row in rows:
+                on = _as_date(row["income_on"])
+                if on and on > parameters.income_window_end(years[row["fiscal_year"]]):
+                    late.setdefault(row["fiscal_year"], []).append(row["pk"])
+            if late:
+                late_incomes = _income_in_window(late, FollowUp)
+        writes = {}  # the values to write: [pk…]
         for row in rows:
-            stage = stage_from_facts(facts_from_row(row))
+            values = {}
+            facts = facts_from_row(row)
+            stage = stage_from_facts(facts)
+            if stage != row["status"]:
+                values["status"] = stage
+            if facts.training_end != _as_date(row.get("training_ended_on")):
+                values["training_ended_on"] = facts.training_end
+            wanted = income and _wanted_income(row, years=years, late_incomes=late_incomes)
+            if wanted and wanted != (row["income_after"], row["income_after_source"]):
+                values["income_after"], values["income_after_source"] = wanted
             instance = instances.get(row["pk"])
             if instance is not None:
                 instance.status = stage
                 instance._loaded_status = stage
-            if stage != row["status"]:
-                moves.setdefault(stage, []).append(row["pk"])
-        for stage, moved in moves.items():
-            changed += Household.objects.filter(pk__in=moved).update(status=stage)
-    if changed:
+                instance.training_ended_on = facts.training_end
+                if wanted:
+                    instance.income_after, instance.income_after_source = wanted
+            if values:
+                writes.setdefault(tuple(sorted(values.items())), []).append(row["pk"])
+        for key, moved in writes.items():
+            values = dict(key)
+            count = stored_update(Household.objects.filter(pk__in=moved), **values)
+            touched = True
+            if "status" in values:
+                changed += count
+    if touched:
         # .update() sends no post_save: the public figures are refreshed here.
         from sammachip.cache import bump_content_version
 
+        bump_content_version()
         transaction.on_commit(bump_content_version)
     return changed
+
+
+def stored_update(queryset, **values):
+    """``queryset.update(**values)`` as stored, without the refresh ``HouseholdQuerySet.update``
+    adds (the refresh's own write)."""
+    return QuerySet.update(queryset, **values)
 
 
 def household_training_date(household):

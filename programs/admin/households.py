@@ -28,7 +28,7 @@ from sammachip.admin_tools import (
     StaleEditAdminMixin,
 )
 from sammachip.citizen_id.forms import CitizenIdFormMixin
-from sammachip.fields import ThaiDateFormField
+from sammachip.fields import ThaiDateFormField, ThaiDateInput
 from sammachip.paginator import LargeTablePaginator
 from sammachip.scoping import DistrictScopedAdminMixin
 
@@ -74,11 +74,18 @@ class StagePendingFilter(admin.SimpleListFilter):
 class DropDecisionForm(forms.Form):
     """The date and the reason of a decision that households gave the occupation up."""
 
-    decided_on = ThaiDateFormField(label=_("วันที่ตัดสินใจ"))
+    decided_on = ThaiDateFormField(
+        label=_("วันที่ตัดสินใจ"),
+        # Wide enough for its placeholder (วว/ดด/ปปปป (พ.ศ.)); today unless said otherwise.
+        widget=ThaiDateInput(attrs={"size": 20}),
+        initial=timezone.localdate,
+        help_text=_("ปี พ.ศ. เช่น 21/06/2569 ไม่เกินวันนี้"),
+    )
     reason = forms.CharField(
         label=_("เหตุผล"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         max_length=2000,
+        help_text=_("เช่น ย้ายไปทำงานต่างจังหวัด หรือเปลี่ยนไปประกอบอาชีพอื่น"),
     )
 
     def clean_decided_on(self):
@@ -259,6 +266,13 @@ class HouseholdAdmin(
                 obj.delete()
             return
         super().save_formset(request, form, formset, change)
+
+    def changelist_view(self, request, extra_context=None):
+        if request.GET.get(FollowUpDueFilter.parameter_name):
+            # The schedule's filter in SQL (programs.schedule.without_jit).
+            with schedule.without_jit():
+                return super().changelist_view(request, extra_context)
+        return super().changelist_view(request, extra_context)
 
     @admin.action(description=_("บันทึกการตัดสินใจ (เลิก)"), permissions=["change"])
     def record_drop_decision(self, request, queryset):

@@ -119,27 +119,30 @@ def stats_charts(figures):
             return not_published
         return _("ถึงเป้าหมาย") if met else _("ต่ำกว่าเป้าหมาย")
 
+    # The year's own targets (programs.parameters), as provincial staff set them.
+    goal, goal_text = figures.targets, figures.target_text
     practising = charts.share_bars(
         chart_id="chart-practising",
-        title=_("สัดส่วนครัวเรือนที่ประกอบอาชีพ เทียบเป้าหมาย 85%"),
+        title=_("สัดส่วนครัวเรือนที่ประกอบอาชีพ เทียบเป้าหมาย %(target)s")
+        % {"target": goal_text["practising"]},
         rows=share_rows("practising_share"),
-        target=public_stats.TARGET_PRACTISING,
-        target_label=_("เป้าหมาย 85%"),
+        target=goal["practising"],
+        target_label=_("เป้าหมาย %(target)s") % {"target": goal_text["practising"]},
     )
     income = charts.share_bars(
         chart_id="chart-income",
-        title=_("รายได้จากอาชีพที่เปลี่ยนแปลง เทียบเป้าหมาย +3%"),
+        title=_("รายได้จากอาชีพที่เปลี่ยนแปลง เทียบเป้าหมาย %(target)s") % {"target": goal_text["income"]},
         rows=share_rows("income_change", signed=True),
-        target=public_stats.TARGET_INCOME_CHANGE,
-        target_label=_("เป้าหมาย +3%"),
-        domain=(Decimal("0"), Decimal("0.10")),
+        target=goal["income"],
+        target_label=_("เป้าหมาย %(target)s") % {"target": goal_text["income"]},
+        domain=(Decimal("0"), max(Decimal("0.10"), goal["income"] * 2)),
     )
     groups = charts.share_bars(
         chart_id="chart-groups",
-        title=_("หมู่บ้านที่มีกลุ่มอาชีพ เทียบเป้าหมาย 10%"),
+        title=_("หมู่บ้านที่มีกลุ่มอาชีพ เทียบเป้าหมาย %(target)s") % {"target": goal_text["groups"]},
         rows=share_rows("group_share"),
-        target=public_stats.TARGET_GROUPS,
-        target_label=_("เป้าหมาย 10%"),
+        target=goal["groups"],
+        target_label=_("เป้าหมาย %(target)s") % {"target": goal_text["groups"]},
     )
     products_by_category = charts.simple_bars(
         chart_id="chart-products-category",
@@ -180,8 +183,9 @@ def stats_charts(figures):
             "heading": _("ครัวเรือนที่ประกอบอาชีพ"),
             "intro": _(
                 "ครัวเรือนที่ประกอบอาชีพหรือรวมกลุ่มแล้ว เทียบกับครัวเรือนที่ผ่านการฝึกอบรมทั้งหมด "
-                "เป้าหมายของกรมไม่น้อยกว่า 85%"
-            ),
+                "เป้าหมายของกรมไม่น้อยกว่า %(target)s"
+            )
+            % {"target": goal_text["practising"]},
             "svg": practising,
             "legend": kpi_legend,
             "table": {
@@ -204,8 +208,9 @@ def stats_charts(figures):
             "heading": _("รายได้จากอาชีพ"),
             "intro": _(
                 "รายได้เฉลี่ยต่อเดือนจากอาชีพเมื่อประเมินสิ้นปี เทียบกับก่อนเข้าร่วมโครงการ "
-                "เฉพาะครัวเรือนที่บันทึกรายได้ทั้งสองครั้ง เป้าหมายเพิ่มขึ้นไม่น้อยกว่า 3%"
-            ),
+                "เฉพาะครัวเรือนที่บันทึกรายได้ทั้งสองครั้ง เป้าหมายเพิ่มขึ้นไม่น้อยกว่า %(target)s"
+            )
+            % {"target": goal_text["income"].lstrip("+")},
             "svg": income,
             "legend": kpi_legend,
             "table": {
@@ -225,8 +230,10 @@ def stats_charts(figures):
             "id": "groups",
             "heading": _("หมู่บ้านที่มีกลุ่มอาชีพ"),
             "intro": _(
-                "หมู่บ้านที่มีครัวเรือนรวมกลุ่มอาชีพอย่างน้อยหนึ่งกลุ่ม เทียบกับหมู่บ้านเป้าหมาย เป้าหมายไม่น้อยกว่า 10%"
-            ),
+                "หมู่บ้านที่มีครัวเรือนรวมกลุ่มอาชีพอย่างน้อยหนึ่งกลุ่ม เทียบกับหมู่บ้านเป้าหมาย "
+                "เป้าหมายไม่น้อยกว่า %(target)s"
+            )
+            % {"target": goal_text["groups"]},
             "svg": groups,
             "legend": kpi_legend,
             "table": {

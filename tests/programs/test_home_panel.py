@@ -129,6 +129,7 @@ def test_due_this_week(phon_client):
         )
     assert "15 ก.พ. 70" in html
     assert "บ้านพลใกล้คนที่0" in html
+    assert "2 (3 เดือนหลังอบรม)" in html  # the visit's number and months of the schedule
 
 
 def test_provincial_staff_get_a_summary_per_district(phon_home, province_client):
@@ -165,3 +166,34 @@ def test_the_home_asks_the_same_queries_for_2_and_for_20(who, phon_officer, prov
         make_team(village=make_village(subdistrict="401201"), fiscal_year=2570)
     many = home_queries(client)
     assert many == few
+
+
+def test_the_home_reads_counts_and_first_rows_not_every_household(phon_officer, client):
+    """The schedule is computed by the database: no query reads the follow-ups' dates or every
+    followed household into Python (each household query is counted, grouped or limited)."""
+    client.force_login(phon_officer)
+    for index in range(3):
+        trained_village("401207", households=5, name=f"บ้านนับ{index}")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/admin/").status_code == 200
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "programs_household"' in q["sql"]
+    ]
+    assert reads
+    for sql in reads:
+        assert "LIMIT" in sql or "GROUP BY" in sql or "COUNT(" in sql, sql
+    assert not any(
+        q["sql"].startswith('SELECT "programs_followup"') for q in queries.captured_queries
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's JIT")
+def test_the_schedule_queries_run_without_postgresql_jit(phon_officer, client):
+    client.force_login(phon_officer)
+    trained_village("401207", households=2, name="บ้านจิต")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/admin/")
+        client.get("/admin/programs/household/?followup=overdue")
+    assert sum("SET LOCAL jit = off" in q["sql"] for q in queries.captured_queries) == 2

@@ -251,3 +251,40 @@ def test_other_provinces_are_left_out(geography, settings, year):
     make_household(village=make_village(subdistrict="401207"), fiscal_year=year)
     settings.SAMMACHIP_PROVINCE_CODE = "41"
     assert public_stats.programme_figures(fiscal_year=year).districts == []
+
+
+def test_the_public_pages_measure_against_the_years_own_targets(client, geography, year):
+    """The year's parameters (provincial staff set 70 %, +20 %, 50 %), not the usual 85/3/10."""
+    from programs.models import ProgrammeYear
+
+    ProgrammeYear.objects.create(
+        fiscal_year=year, target_practising=70, target_income_change=20, target_groups=50
+    )
+    village = make_village(subdistrict="401207", moo=11)
+    for n in range(20):
+        make_household(
+            village=village,
+            fiscal_year=year,
+            status="practising" if n < 15 else "trained",  # 75 %: under 85, over 70
+            income_before=1000,
+            income_after=1100,  # +10 %: over 3, under 20
+        )
+    row = public_stats.programme_figures(fiscal_year=year).district("4012")
+    assert row.practising_met
+    assert not row.income_met
+    assert row.target_text == {"practising": "70%", "income": "+20%", "groups": "50%"}
+    stats = client.get("/stats/", {"fiscal_year": year}).content.decode()
+    assert "(เป้าหมาย 70%)" in stats
+    assert "เทียบเป้าหมาย +20%" in stats
+    assert "85%" not in stats
+    district = client.get("/districts/4012/", {"fiscal_year": year}).content.decode()
+    assert "(เป้าหมาย 50%)" in district
+    assert "(เป้าหมาย 10%)" not in district
+    home = client.get("/").content.decode()
+    assert "(เป้าหมาย 70%)" in home
+
+
+def test_target_text():
+    assert public_stats.target_text(Decimal("0.85")) == "85%"
+    assert public_stats.target_text(Decimal("0.025"), signed=True) == "+2.5%"
+    assert public_stats.target_text(Decimal("0.1")) == "10%"

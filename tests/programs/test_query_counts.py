@@ -1,9 +1,12 @@
 """Every programme changelist runs the same number of queries at 1 row as at 200+."""
 
+import datetime
+
 import pytest
 
 from programs.models import FollowUp, Household, TrainingSession
 from programs.stages import household_stages_refresh
+from sammachip import thaidate
 from tests.programs.factories import make_household, make_team
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +36,10 @@ def grow(two_districts, count, teams):
         households.append(household.pk)
         follow_ups.append(FollowUp(household=household, visited_on="2024-06-21"))
         if team:
+            # Inside the team's fiscal year (PostgreSQL checks it: session_in_team_fiscal_year).
+            start = thaidate.fiscal_year_bounds(team.fiscal_year)[0] + datetime.timedelta(days=30)
             session = TrainingSession.objects.create(
-                team=team, start_date="2024-06-21", end_date="2024-06-22"
+                team=team, start_date=start, end_date=start + datetime.timedelta(days=1)
             )
             attendance.append(
                 TrainingSession.attendees.through(trainingsession=session, household=household)

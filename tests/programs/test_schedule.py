@@ -181,8 +181,63 @@ def test_visits_for_asks_a_fixed_number_of_queries(trained):
 
     for _ in range(2):
         visit(trained(), D(2026, 12, 15))
+    run()  # the years' parameters are cached from then on
     few = count_queries(run)
     for _ in range(18):
         visit(trained(), D(2026, 12, 15))
     assert count_queries(run) == few
     assert few <= 5
+
+
+def test_the_sql_rule_is_the_python_rule(geography):
+    """``annotate_current`` (SQL, the changelist filter and the home) agrees with
+    ``schedule_visits`` (Python) on every household and day: month ends (31 Jan + 1 month is
+    28 Feb), the tolerance, the windows, a visit after the year."""
+    import random
+
+    rng = random.Random(15)
+    team = make_team(fiscal_year=2570)
+    ends = [D(2026, 10, 31), D(2026, 11, 30), D(2026, 12, 31), D(2027, 1, 29), D(2027, 1, 31)]
+    ends += [D(2027, 3, 31), D(2027, 8, 31)]
+    households = []
+    for end in ends:
+        session = TrainingSession.objects.create(team=team, start_date=end, end_date=end)
+        for _ in range(4):
+            household = make_household(village=team.village, fiscal_year=2570, trainer_team=team)
+            session.attendees.add(household)
+            days = sorted(rng.sample(range(20, 260), rng.randint(0, 3)))
+            FollowUp.objects.bulk_create(
+                [
+                    FollowUp(household=household, visited_on=end + datetime.timedelta(days=d))
+                    for d in days
+                ]
+            )
+            households.append(household)
+    day = D(2026, 11, 1)
+    while day < D(2028, 3, 1):
+        with frozen(day):
+            python = {
+                pk: (v.state, v.current.due_on if v.current else None)
+                for pk, v in schedule.visits_for(Household.objects.all(), today=day).items()
+            }
+            sql = {
+                row["pk"]: (
+                    row["followup_state"] if row["followup_state"] in ("due", "overdue") else None,
+                    row["followup_due"] if row["followup_state"] in ("due", "overdue") else None,
+                )
+                for row in schedule.annotate_current(
+                    schedule.followed_households(Household.objects.all(), today=day), today=day
+                ).values("pk", "followup_state", "followup_due")
+            }
+        assert sql == python, day
+        day += datetime.timedelta(days=5)
+
+
+def test_the_changelist_filter_is_a_subquery(trained):
+    households = [trained() for _ in range(3)]
+    with frozen(D(2027, 2, 16)):
+        chosen = schedule.households_in(Household.objects.all(), "overdue")
+        sql = str(chosen.query)
+        assert set(chosen) == set(households)
+    assert "IN (SELECT" in sql
+    assert str(households[0].pk) + ", " not in sql  # no list of keys

@@ -130,7 +130,7 @@ def test_moving_a_household_away_from_its_sessions_is_refused(programme, two_dis
     """Item 8: a household that attended a session of อ.พล cannot move to a village of อ.เมือง."""
     household = programme["phon"]["household"]
     session = TrainingSession.objects.create(
-        team=programme["phon"]["team"], start_date="2024-06-21", end_date="2024-06-22"
+        team=programme["phon"]["team"], start_date="2025-06-21", end_date="2025-06-22"
     )
     session.attendees.add(household)
     household = Household.objects.get(pk=household.pk)
@@ -145,7 +145,7 @@ def test_orm_refuses_another_districts_attendee(programme):
     """Item 8: session.attendees.add(h) from the ORM refuses a household of another district,
     from both sides of the relation; nothing is added."""
     session = TrainingSession.objects.create(
-        team=programme["phon"]["team"], start_date="2024-06-21", end_date="2024-06-22"
+        team=programme["phon"]["team"], start_date="2025-06-21", end_date="2025-06-22"
     )
     outsider = programme["muang"]["household"]
     # add() runs in the caller's transaction (as an IntegrityError would): a savepoint each.
@@ -208,7 +208,7 @@ def test_attendance_sheet_lists_only_the_teams_district(phon_client, programme):
     put on the team (as an old database may hold it) and says that a row was left out."""
     team = programme["phon"]["team"]
     session = TrainingSession.objects.create(
-        team=team, start_date="2024-06-21", end_date="2024-06-22"
+        team=team, start_date="2025-06-21", end_date="2025-06-22"
     )
     with legacy_rows():
         Household.objects.filter(pk=programme["muang"]["household"].pk).update(trainer_team=team)
@@ -233,7 +233,7 @@ def test_database_refuses_cross_district_links_from_both_sides(programme):
     """Item 8: at the database (PostgreSQL), an attendee row of another district, and a team
     moved away from its households' district, are refused."""
     session = TrainingSession.objects.create(
-        team=programme["phon"]["team"], start_date="2024-06-21", end_date="2024-06-22"
+        team=programme["phon"]["team"], start_date="2025-06-21", end_date="2025-06-22"
     )
     through = TrainingSession.attendees.through
     with pytest.raises(IntegrityError, match="attendee_same_district"), guards_checked_now():
