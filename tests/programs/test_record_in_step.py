@@ -74,16 +74,19 @@ def test_a_saved_follow_up_costs_its_insert_and_at_most_two_queries(
     trained, django_assert_num_queries
 ):
     parameters.for_year(2568)  # the parameters are cached (they were a query on every save)
-    with django_assert_num_queries(1 + 2):  # INSERT; the facts and income; one UPDATE
+    # INSERT; the year lock (programs.locking: one query through the household); keeping the
+    # stage in step: the facts and income, one UPDATE.
+    with django_assert_num_queries(1 + 1 + 2):
         FollowUp.objects.create(
             household_id=trained.pk, visited_on=later(30), monthly_income=Decimal(3500)
         )
     assert state(trained) == PRACTISING_3500
     follow_up = FollowUp.objects.get(household=trained)
     follow_up.monthly_income = Decimal(4000)
-    with django_assert_num_queries(1 + 2):  # UPDATE of the visit; the facts; the income
+    # UPDATE of the visit; the lock (the row as stored, its report); the facts; the income
+    with django_assert_num_queries(1 + 2 + 2):
         follow_up.save()
-    with django_assert_num_queries(1 + 1):  # nothing changes: no UPDATE of the household
+    with django_assert_num_queries(1 + 2 + 1):  # nothing changes: no UPDATE of the household
         follow_up.save()
 
 
