@@ -1225,7 +1225,7 @@ class ProgrammeYear(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     quality_rules_off = models.JSONField(_("กฎคุณภาพข้อมูลที่ปิดไว้"), default=list, blank=True)
-    report_deadline = models.DateField(_("กำหนดส่งรายงานของอำเภอ"), null=True, blank=True)
+    report_deadline = ThaiDateField(_("กำหนดส่งรายงานของอำเภอ"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ค่ากำหนดโครงการประจำปี")
