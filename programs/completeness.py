@@ -5,7 +5,9 @@ with complete records, and the days overdue since the year's deadline
 
 A village *takes part* in a year when it has households or a trainer team of that year. It is
 *complete* when every household of the year has ``income_before`` **and** the village has a
-trainer team of the year with at least one training session.
+trainer team of the year with at least one training session. A district is *overdue* when it
+takes part (a village taking part, or a report row) and its report is not sent (open or
+returned) after the deadline day.
 """
 
 from dataclasses import dataclass
@@ -29,7 +31,7 @@ class DistrictRow:
     last_step_at: object  # datetime or None
     villages: int  # villages taking part
     complete: int  # of them, complete
-    days_overdue: int  # 0 unless not sent and past the deadline
+    days_overdue: int  # 0 unless taking part, not sent and past the deadline
 
     @property
     def complete_share(self):
@@ -38,7 +40,8 @@ class DistrictRow:
 
 def district_rows(fiscal_year, *, today=None):
     """``(rows, deadline)`` for ``fiscal_year`` (BE): one ``DistrictRow`` per district of the
-    province, by code; ``deadline`` is the year's report deadline or None."""
+    province: those taking part first (the most overdue first), then by code; ``deadline`` is
+    the year's report deadline or None."""
     today = today or timezone.localdate()
     deadline = parameters.for_year(fiscal_year).report_deadline
     districts = list(District.objects.in_province().order_by("code"))
@@ -76,7 +79,8 @@ def district_rows(fiscal_year, *, today=None):
         report = reports.get(district.pk)
         status = report.status if report else DistrictReport.Status.OPEN
         overdue = 0
-        if deadline and status in NOT_SENT and today > deadline:
+        takes_part = report is not None or taking_part.get(district.pk, 0) > 0
+        if takes_part and deadline and status in NOT_SENT and today > deadline:
             overdue = (today - deadline).days
         rows.append(
             DistrictRow(
@@ -89,4 +93,6 @@ def district_rows(fiscal_year, *, today=None):
                 days_overdue=overdue,
             )
         )
+    # The districts taking part first (overdue ones at the top), then the others, by code.
+    rows.sort(key=lambda row: (not (row.villages or row.district.pk in reports), -row.days_overdue))
     return rows, deadline

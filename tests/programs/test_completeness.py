@@ -64,6 +64,7 @@ def test_overdue_since_the_years_deadline(programme, phon_officer):
     assert deadline == datetime.date(2025, 10, 31)
     assert by_code(rows)["4012"].days_overdue == 0  # submitted
     assert by_code(rows)["4001"].days_overdue == 10  # still open
+    assert by_code(rows)["4005"].days_overdue == 0  # no programme there this year
     rows, _deadline = completeness.district_rows(2568, today=datetime.date(2025, 10, 31))
     assert by_code(rows)["4001"].days_overdue == 0  # the deadline day itself
 
