@@ -1332,6 +1332,24 @@ class ProgrammeYear(models.Model):
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
     updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
+    # The data-quality rules of the year (programs.quality; issue 16).
+    income_rise_max = models.PositiveSmallIntegerField(
+        _("เตือนเมื่อรายได้เพิ่มขึ้นเกิน (ร้อยละ)"),
+        default=300,
+        validators=[MinValueValidator(1), MaxValueValidator(10000)],
+    )
+    income_drop_max = models.PositiveSmallIntegerField(
+        _("เตือนเมื่อรายได้ลดลงเกิน (ร้อยละ)"),
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    phone_shared_max = models.PositiveSmallIntegerField(
+        _("เตือนเมื่อเบอร์โทรศัพท์เดียวกันใช้กับครัวเรือนเกิน"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    quality_rules_off = models.JSONField(_("กฎคุณภาพข้อมูลที่ปิดไว้"), default=list, blank=True)
+    report_deadline = ThaiDateField(_("กำหนดส่งรายงานของอำเภอ"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ค่ากำหนดโครงการประจำปี")

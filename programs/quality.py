@@ -6,8 +6,14 @@ Each rule has a code (``Q01``…), a Thai message, a severity (``error`` blocks 
 (at most ``ROWS_NAMED`` of them, with the total). ``run(district=…, fiscal_year=…)`` runs every
 rule; ``programs.reporting.report_submit`` calls it.
 
-Still to come (issue 16): villages without a sage, practising share below target, households
-listed in two villages, a warning turned off per year by provincial staff, parameters per year.
+The thresholds are per fiscal year (``ProgrammeYear.income_rise_max``, ``income_drop_max``,
+``phone_shared_max``, ``target_practising``; ``programs.parameters.for_year``), and provincial
+staff may turn a *warning* off for a year (``ProgrammeYear.quality_rules_off``); an error always
+runs.
+
+Not a rule: "households listed in two villages" — the constraint ``household_once_per_year``
+(one citizen-ID hash per fiscal year, across the province) makes it impossible in the database,
+and ``programs.listings`` names the clash when it is typed or imported.
 """
 
 from dataclasses import dataclass, field
@@ -23,10 +29,7 @@ ERROR = "error"
 WARNING = "warning"
 ROWS_NAMED = 20
 
-# Parameters (to become per-year settings).
-INCOME_RISE_MAX = Decimal(4)  # after > 4 × before: a rise of more than 300 %
-INCOME_DROP_MIN = Decimal("0.5")  # after < half of before: a drop of more than 50 %
-PHONE_SHARED_MAX = 3  # more households than this on one phone number
+HUNDRED = Decimal(100)
 
 
 @dataclass
@@ -91,22 +94,22 @@ def _households(district, fiscal_year):
     return Household.objects.filter(district=district, fiscal_year=fiscal_year)
 
 
-def q01_no_income_before(district, fiscal_year):
+def q01_no_income_before(district, fiscal_year, year):
     return _household_rows(_households(district, fiscal_year).filter(income_before__isnull=True))
 
 
-def q02_income_out_of_range(district, fiscal_year):
+def q02_income_out_of_range(district, fiscal_year, year):
     queryset = _households(district, fiscal_year).filter(
         income_before__gt=0, income_after__isnull=False
     )
     queryset = queryset.filter(
-        Q(income_after__gt=F("income_before") * INCOME_RISE_MAX)
-        | Q(income_after__lt=F("income_before") * INCOME_DROP_MIN)
+        Q(income_after__gt=F("income_before") * ((HUNDRED + year.income_rise_max) / HUNDRED))
+        | Q(income_after__lt=F("income_before") * ((HUNDRED - year.income_drop_max) / HUNDRED))
     )
     return _household_rows(queryset)
 
 
-def q03_trained_never_followed(district, fiscal_year):
+def q03_trained_never_followed(district, fiscal_year, year):
     Household, _team, _session, FollowUp = _models()
     queryset = (
         _households(district, fiscal_year)
@@ -116,7 +119,7 @@ def q03_trained_never_followed(district, fiscal_year):
     return _household_rows(queryset)
 
 
-def q04_team_without_session(district, fiscal_year):
+def q04_team_without_session(district, fiscal_year, year):
     _household, TrainerTeam, _session, _followup = _models()
     queryset = (
         TrainerTeam.objects.filter(district=district, fiscal_year=fiscal_year)
@@ -132,7 +135,7 @@ def q04_team_without_session(district, fiscal_year):
     return queryset.count(), rows
 
 
-def q05_session_outside_year(district, fiscal_year):
+def q05_session_outside_year(district, fiscal_year, year):
     _household, _team, TrainingSession, _followup = _models()
     first, last = thaidate.fiscal_year_bounds(fiscal_year)
     queryset = TrainingSession.objects.filter(
@@ -149,20 +152,20 @@ def q05_session_outside_year(district, fiscal_year):
     return queryset.count(), rows
 
 
-def q06_phone_shared(district, fiscal_year):
+def q06_phone_shared(district, fiscal_year, year):
     shared = (
         _households(district, fiscal_year)
         .exclude(phone="")
         .order_by()
         .values("phone")
         .annotate(n=Count("id"))
-        .filter(n__gt=PHONE_SHARED_MAX)
+        .filter(n__gt=year.phone_shared_max)
         .values("phone")
     )
     return _household_rows(_households(district, fiscal_year).filter(phone__in=shared))
 
 
-def q07_duplicate_names(district, fiscal_year):
+def q07_duplicate_names(district, fiscal_year, year):
     twins = (
         _households(district, fiscal_year)
         .filter(village=OuterRef("village"), first_name=OuterRef("first_name"))
@@ -170,6 +173,70 @@ def q07_duplicate_names(district, fiscal_year):
         .exclude(pk=OuterRef("pk"))
     )
     return _household_rows(_households(district, fiscal_year).filter(Exists(twins)))
+
+
+def _village_rows(villages):
+    return [
+        Row(f"{v.name_th} หมู่ {v.moo}", reverse("admin:villages_village_change", args=[v.pk]))
+        for v in villages[:ROWS_NAMED]
+    ]
+
+
+def q08_village_without_sage(district, fiscal_year, year):
+    """Villages with households or a trainer team of the year and no sage registered there."""
+    from programs.models import Sage
+    from villages.models import Village
+
+    Household, TrainerTeam, _session, _followup = _models()
+    queryset = (
+        Village.objects.filter(
+            Exists(Household.objects.filter(village=OuterRef("pk"), fiscal_year=fiscal_year))
+            | Exists(TrainerTeam.objects.filter(village=OuterRef("pk"), fiscal_year=fiscal_year))
+        )
+        .filter(subdistrict__district=district)
+        .exclude(Exists(Sage.objects.filter(village=OuterRef("pk"))))
+        .order_by("code")
+    )
+    return queryset.count(), _village_rows(queryset)
+
+
+def q09_practising_below_target(district, fiscal_year, year):
+    """The district's share practising (KPI 1: practising or grouped / ever trained) below the
+    year's target: names the villages below it, with their share."""
+    from villages.models import Village
+
+    Household, *_others = _models()
+    trained = Q(status__in=Household.TRAINED_OR_BEYOND)
+    practising = Q(status__in=Household.PRACTISING_STATUSES)
+    totals = _households(district, fiscal_year).aggregate(
+        trained=Count("id", filter=trained), practising=Count("id", filter=practising)
+    )
+    target = Decimal(year.target_practising)
+    if not totals["trained"] or totals["practising"] * HUNDRED >= target * totals["trained"]:
+        return 0, []
+    per_village = (
+        _households(district, fiscal_year)
+        .order_by()
+        .values("village")
+        .annotate(trained=Count("id", filter=trained), practising=Count("id", filter=practising))
+        .filter(trained__gt=0)
+    )
+    below = {
+        row["village"]: row
+        for row in per_village
+        if row["practising"] * HUNDRED < target * row["trained"]
+    }
+    villages = Village.objects.filter(pk__in=below).order_by("code")
+    rows = [
+        Row(
+            f"{v.name_th} หมู่ {v.moo}: "
+            f"{below[v.pk]['practising']}/{below[v.pk]['trained']} "
+            f"({below[v.pk]['practising'] * 100 // below[v.pk]['trained']}%)",
+            reverse("admin:villages_village_change", args=[v.pk]),
+        )
+        for v in villages[:ROWS_NAMED]
+    ]
+    return len(below), rows
 
 
 @dataclass(frozen=True)
@@ -185,7 +252,10 @@ RULES = [
     Rule(
         "Q02",
         WARNING,
-        _("รายได้หลังเข้าร่วมเปลี่ยนไปมากผิดปกติ (เพิ่มเกินร้อยละ 300 หรือลดลงเกินครึ่ง)"),
+        _(
+            "รายได้หลังเข้าร่วมเปลี่ยนไปมากผิดปกติ "
+            "(เพิ่มเกินร้อยละ %(income_rise_max)s หรือลดลงเกินร้อยละ %(income_drop_max)s)"
+        ),
         q02_income_out_of_range,
     ),
     Rule("Q03", WARNING, _("ครัวเรือนที่อบรมแล้วแต่ยังไม่เคยติดตามผล"), q03_trained_never_followed),
@@ -194,19 +264,56 @@ RULES = [
     Rule(
         "Q06",
         WARNING,
-        _("เบอร์โทรศัพท์เดียวกันใช้กับหลายครัวเรือน (เกิน 3 ครัวเรือน)"),
+        _("เบอร์โทรศัพท์เดียวกันใช้กับหลายครัวเรือน (เกิน %(phone_shared_max)s ครัวเรือน)"),
         q06_phone_shared,
     ),
     Rule("Q07", WARNING, _("ชื่อ-สกุลซ้ำกันในหมู่บ้านเดียวกัน"), q07_duplicate_names),
+    Rule(
+        "Q08",
+        WARNING,
+        _("หมู่บ้านที่มีครัวเรือนเป้าหมายหรือทีมวิทยากรแต่ไม่มีปราชญ์ชุมชน"),
+        q08_village_without_sage,
+    ),
+    Rule(
+        "Q09",
+        WARNING,
+        _("สัดส่วนครัวเรือนที่ประกอบอาชีพต่ำกว่าเป้าหมาย (ร้อยละ %(target_practising)s)"),
+        q09_practising_below_target,
+    ),
 ]
+
+
+def _message(rule, year):
+    message = str(rule.message)
+    if "%(" not in message:
+        return message
+    return message % {
+        "income_rise_max": year.income_rise_max,
+        "income_drop_max": year.income_drop_max,
+        "phone_shared_max": year.phone_shared_max,
+        "target_practising": f"{Decimal(year.target_practising):g}",
+    }
+
+
+def warnings_off(year):
+    """The warning codes turned off for ``year`` (a ``ProgrammeYear``); an error code is never
+    off, whatever is stored."""
+    errors = {rule.code for rule in RULES if rule.severity == ERROR}
+    return {code for code in (year.quality_rules_off or []) if code not in errors}
 
 
 def run(*, district, fiscal_year, rules=None):
     """Every rule (or ``rules``) over one district-year: the findings with rows, in code order."""
+    from programs import parameters
+
     district = getattr(district, "pk", district)
+    year = parameters.for_year(fiscal_year)
+    off = warnings_off(year)
     findings = []
     for rule in rules or RULES:
-        total, rows = rule.check(district, fiscal_year)
+        if rule.code in off:
+            continue
+        total, rows = rule.check(district, fiscal_year, year)
         if total:
-            findings.append(Finding(rule.code, rule.severity, rule.message, total, rows))
+            findings.append(Finding(rule.code, rule.severity, _message(rule, year), total, rows))
     return QualityReport(findings)

@@ -106,7 +106,11 @@ def report_panel(request):
     if not user.has_perm("programs.view_districtreport"):
         return ""
     if user.sees_all_districts:
-        context = {"queue": review_queue(), "province": True}
+        context = {
+            "queue": review_queue(),
+            "province": True,
+            "completeness_url": reverse("admin:programs_districtreport_completeness"),
+        }
     elif user.district_codes:
         context = {"rows": officer_rows(user), "province": False}
     else:

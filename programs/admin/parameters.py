@@ -7,13 +7,37 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from programs import quality
 from programs.models import ProgrammeYear
 from programs.parameters import parse_followup_months
 from sammachip import thaidate
 from sammachip.admin_tools import AuditedAdminMixin
 
 
+def _warning_choices():
+    return [
+        (rule.code, f"{rule.code} {_message_text(rule)}")
+        for rule in quality.RULES
+        if rule.severity == quality.WARNING
+    ]
+
+
+def _message_text(rule):
+    # The rule's message without its figures (they are this form's own fields).
+    return str(rule.message).split(" (")[0]
+
+
 class ProgrammeYearForm(forms.ModelForm):
+    quality_rules_off = forms.TypedMultipleChoiceField(
+        label=_("ปิดคำเตือนคุณภาพข้อมูลของปีนี้"),
+        choices=_warning_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "คำเตือนที่เลือกจะไม่ตรวจเมื่ออำเภอส่งรายงานของปีนี้ ข้อผิดพลาด (เช่น ไม่มีรายได้ก่อนเข้าร่วม) ปิดไม่ได้"
+        ),
+    )
+
     class Meta:
         model = ProgrammeYear
         fields = [
@@ -26,12 +50,21 @@ class ProgrammeYearForm(forms.ModelForm):
             "target_practising",
             "target_income_change",
             "target_groups",
+            "report_deadline",
+            "income_rise_max",
+            "income_drop_max",
+            "phone_shared_max",
+            "quality_rules_off",
         ]
 
         widgets = {
             # Django's number box for a small integer shows the spinner and hardly "2570".
             "fiscal_year": forms.TextInput(attrs={"inputmode": "numeric", "size": 8}),
         }
+
+    def clean_quality_rules_off(self):
+        # Only warnings are offered; an error code posted anyway is refused by the choices.
+        return sorted(self.cleaned_data["quality_rules_off"])
 
     def clean_followup_schedule(self):
         # Stored as typed by the rule: "1, 3, 6" (Thai digits and spacing normalised).
@@ -66,6 +99,18 @@ class ProgrammeYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
         (
             _("เป้าหมายตัวชี้วัด (ร้อยละ)"),
             {"fields": ["target_practising", "target_income_change", "target_groups"]},
+        ),
+        (
+            _("รายงานประจำปีและคุณภาพข้อมูล"),
+            {
+                "fields": [
+                    "report_deadline",
+                    "income_rise_max",
+                    "income_drop_max",
+                    "phone_shared_max",
+                    "quality_rules_off",
+                ]
+            },
         ),
     ]
 

@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from programs import quality, reporting
+from programs import completeness, quality, reporting
 from programs.models import (
     DistrictReport,
     DistrictReportEvent,
@@ -132,8 +132,16 @@ class DistrictReportAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.Mo
     def action_link(self, obj):
         return _action_link(obj, getattr(self, "_user", None))
 
+    change_list_template = "admin/programs/districtreport/change_list.html"
+
     def changelist_view(self, request, extra_context=None):
         self._user = request.user
+        extra_context = {
+            **(extra_context or {}),
+            "completeness_url": reverse("admin:programs_districtreport_completeness")
+            if request.user.sees_all_districts
+            else "",
+        }
         return super().changelist_view(request, extra_context)
 
     def get_urls(self):
@@ -142,6 +150,11 @@ class DistrictReportAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.Mo
                 "submit/<str:district>/<int:fiscal_year>/",
                 self.admin_site.admin_view(self.submit_view),
                 name="programs_districtreport_submit",
+            ),
+            path(
+                "completeness/",
+                self.admin_site.admin_view(self.completeness_view),
+                name="programs_districtreport_completeness",
             ),
             path(
                 "<int:object_id>/review/",
@@ -196,6 +209,35 @@ class DistrictReportAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.Mo
                 "counts": district_counts(district=district, fiscal_year=fiscal_year),
                 "quality": quality.run(district=district, fiscal_year=fiscal_year),
                 "form": form,
+            },
+        )
+
+    def completeness_view(self, request):
+        """Provincial staff: every district's report state, last step, share of villages with
+        complete records and days overdue, for one fiscal year (``?year=``, BE)."""
+        if not request.user.sees_all_districts:
+            raise PermissionDenied
+        current = thaidate.current_fiscal_year()
+        try:
+            fiscal_year = int(request.GET.get("year", current))
+        except ValueError:
+            fiscal_year = current
+        if not current - 10 <= fiscal_year <= current + 1:
+            fiscal_year = current
+        rows, deadline = completeness.district_rows(fiscal_year)
+        return TemplateResponse(
+            request,
+            "admin/programs/districtreport/completeness.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("ความครบถ้วนของรายงานประจำปีงบประมาณ %(year)d") % {"year": fiscal_year},
+                "fiscal_year": fiscal_year,
+                "previous_year": fiscal_year - 1 if fiscal_year > current - 10 else None,
+                "next_year": fiscal_year + 1 if fiscal_year < current + 1 else None,
+                "rows": rows,
+                "deadline": deadline,
+                "overdue": sum(1 for row in rows if row.days_overdue),
             },
         )
 

@@ -41,6 +41,9 @@ def year_post(fiscal_year=2570, **overrides):
         "target_practising": "85",
         "target_income_change": "3",
         "target_groups": "10",
+        "income_rise_max": 300,
+        "income_drop_max": 50,
+        "phone_shared_max": 3,
         **overrides,
     }
 
@@ -332,3 +335,33 @@ def test_target_group_choices_are_the_departments():
     assert set(Household.TargetGroup.values) == {"disaster", "economic_shock", "elderly", "other"}
     assert Household._meta.get_field("target_group").blank
     assert make_household().target_group == ""
+
+
+# ---- the data-quality settings of the year (issue 16) ---------------------------------------
+
+
+def test_provincial_staff_turn_a_warning_off_and_set_the_thresholds(province_client):
+    html = province_client.get(ADD).content.decode()
+    assert "ปิดคำเตือนคุณภาพข้อมูลของปีนี้" in html
+    assert 'value="Q07"' in html
+    assert 'value="Q01"' not in html  # an error is not offered
+    response = province_client.post(
+        ADD,
+        year_post(
+            quality_rules_off=["Q07", "Q03"],
+            phone_shared_max=5,
+            report_deadline="15/10/2570",
+        ),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    year = ProgrammeYear.objects.get()
+    assert year.quality_rules_off == ["Q03", "Q07"]
+    assert year.phone_shared_max == 5
+    assert str(year.report_deadline) == "2027-10-15"
+
+
+def test_an_error_rule_cannot_be_turned_off_in_the_admin(province_client):
+    response = province_client.post(ADD, year_post(quality_rules_off=["Q01"]))
+    assert response.status_code == 200
+    assert "quality_rules_off" in response.context["adminform"].form.errors
+    assert not ProgrammeYear.objects.exists()
