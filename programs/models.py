@@ -873,6 +873,9 @@ class FollowUp(models.Model):
         related_name="+",
         verbose_name=_("เจ้าหน้าที่ผู้ติดตาม"),
     )
+    # The phone's own id of a visit recorded in the field app (``programs.field``): sending it
+    # again returns the saved visit, never a second one. Empty for visits entered in the admin.
+    client_uuid = models.UUIDField(_("รหัสการบันทึกจากโทรศัพท์"), null=True, blank=True, editable=False)
 
     objects = DistrictScopedQuerySet.as_manager()
 
@@ -897,6 +900,12 @@ class FollowUp(models.Model):
                 condition=Q(stopped_reason="") | Q(practising=False),
                 name="followup_stopped_not_practising",
                 violation_error_message=_("ครัวเรือนที่เลิกประกอบอาชีพแล้วต้องไม่เลือก “ยังประกอบอาชีพ”"),
+            ),
+            models.UniqueConstraint(
+                fields=["client_uuid"],
+                condition=Q(client_uuid__isnull=False),
+                name="followup_client_uuid_unique",
+                violation_error_message=_("บันทึกการติดตามนี้ส่งมาแล้ว"),
             ),
         ]
 

@@ -1,0 +1,170 @@
+"""Saving the visits a phone sends (``POST /field/api/visits/``), each exactly once.
+
+``visits_sync(user=..., items=...)`` answers each item on its own (``docs/field.md``):
+
+* ``saved`` — a new ``FollowUp`` with the item's ``client_uuid``;
+* ``duplicate`` — a follow-up with that ``client_uuid`` exists already (a retry, a double tap,
+  two tabs): nothing new is written;
+* ``refused`` — with a Thai ``message``: a malformed item, a household the user may not reach
+  (another district's, or one that no longer exists), or a visit the model's rules refuse
+  (``FollowUp.full_clean``: the dates of the household's year, a visit in the future...).
+
+Each item is saved in its own savepoint, so one refused item never sinks the others. The
+households and the already-saved ``client_uuid``s of the whole batch are read up front (two
+queries), the user's scope through ``sammachip.scoping``.
+"""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from programs.models import FollowUp, Household
+from programs.widgets import IncomeWidget
+from sammachip.scoping import scope_for_user
+
+SAVED = "saved"
+DUPLICATE = "duplicate"
+REFUSED = "refused"
+
+MAX_ITEMS = 200  # one request; the phone sends its outbox in batches of at most this
+NOTES_MAX = 5000
+
+
+class ItemError(ValueError):
+    """An item refused before it reaches the model (its ``message`` is Thai)."""
+
+
+def parse_income(text):
+    """The income as typed (``"3,500"``, ``"3500.00"``, ``"๓,๕๐๐"``) through the household
+    import's own reader; ``None`` when empty; ``ItemError`` (Thai) otherwise."""
+    if text is None:
+        return None
+    if isinstance(text, bool) or not isinstance(text, (str, int, float)):
+        raise ItemError(_("รายได้ต้องเป็นตัวเลข (บาทต่อเดือน)"))
+    try:
+        return IncomeWidget().clean(str(text))
+    except ValueError as error:
+        raise ItemError(str(error)) from None
+
+
+def _uuid(value):
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def _text(item, key, limit=NOTES_MAX):
+    value = item.get(key, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ItemError(_("ข้อมูลการติดตามไม่ถูกต้อง (%(field)s)") % {"field": key})
+    return value.strip()[:limit]
+
+
+def _parsed(item, households):
+    """``(household, fields)`` of one item, or ``ItemError``."""
+    household_id = item.get("household")
+    if isinstance(household_id, bool) or not isinstance(household_id, (int, str)):
+        raise ItemError(_("ไม่ระบุครัวเรือน"))
+    try:
+        household = households.get(int(household_id))
+    except ValueError:
+        raise ItemError(_("ไม่ระบุครัวเรือน")) from None
+    if household is None:
+        raise ItemError(_("ครัวเรือนนี้ไม่อยู่ในอำเภอที่ท่านรับผิดชอบแล้ว (หรือถูกลบ) จึงบันทึกการติดตามไม่ได้"))
+    visited_on = item.get("visited_on")
+    try:
+        visited_on = datetime.date.fromisoformat(visited_on)
+    except (TypeError, ValueError):
+        raise ItemError(_("วันที่ติดตามไม่ถูกต้อง")) from None
+    practising = item.get("practising", True)
+    if not isinstance(practising, bool):
+        raise ItemError(_("กรุณาระบุว่ายังประกอบอาชีพหรือไม่"))
+    return household, {
+        "visited_on": visited_on,
+        "practising": practising,
+        "monthly_income": parse_income(item.get("monthly_income")),
+        "notes": _text(item, "notes"),
+        "stopped_reason": _text(item, "stopped_reason"),
+    }
+
+
+def _messages(error):
+    if hasattr(error, "message_dict"):
+        return " ".join(message for messages in error.message_dict.values() for message in messages)
+    return " ".join(error.messages)
+
+
+def _result(client_uuid, status, message=""):
+    return {"client_uuid": client_uuid, "status": status, "message": message}
+
+
+def visits_sync(*, user, items):
+    """Save ``items`` (the JSON list the phone sent) as ``user``; the list of per-item results
+    in the same order (module docstring)."""
+    uuids = {}
+    household_ids = set()
+    for item in items:
+        if isinstance(item, dict):
+            parsed = _uuid(item.get("client_uuid"))
+            if parsed is not None:
+                uuids[parsed] = None
+            value = item.get("household")
+            if isinstance(value, int) and not isinstance(value, bool):
+                household_ids.add(value)
+            elif isinstance(value, str) and value.isdigit():
+                household_ids.add(int(value))
+    saved_uuids = set(
+        FollowUp.objects.filter(client_uuid__in=list(uuids)).values_list("client_uuid", flat=True)
+    )
+    households = {
+        household.pk: household
+        for household in scope_for_user(Household.objects.all(), user).filter(pk__in=household_ids)
+    }
+    results = []
+    for item in items:
+        if not isinstance(item, dict):
+            results.append(_result("", REFUSED, _("ข้อมูลการติดตามไม่ถูกต้อง")))
+            continue
+        raw_uuid = item.get("client_uuid")
+        client_uuid = _uuid(raw_uuid)
+        echo = str(client_uuid) if client_uuid else str(raw_uuid or "")[:64]
+        if client_uuid is None:
+            results.append(_result(echo, REFUSED, _("ไม่มีรหัสการบันทึก (client_uuid) ที่ถูกต้อง")))
+            continue
+        if client_uuid in saved_uuids:
+            results.append(_result(echo, DUPLICATE, _("บันทึกไว้แล้ว")))
+            continue
+        results.append(_result(echo, *_save(user, item, client_uuid, households)))
+        if results[-1]["status"] in (SAVED, DUPLICATE):
+            saved_uuids.add(client_uuid)
+    return results
+
+
+def _save(user, item, client_uuid, households):
+    try:
+        household, fields = _parsed(item, households)
+    except ItemError as error:
+        return REFUSED, str(error)
+    follow_up = FollowUp(household=household, officer=user, client_uuid=client_uuid, **fields)
+    try:
+        # The constraints are the database's (an IntegrityError below); the model's own rules
+        # (clean: the dates of the household's year, "stopped" and "practising") run here.
+        follow_up.full_clean(
+            exclude=["household", "officer"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as error:
+        return REFUSED, _messages(error)
+    try:
+        with transaction.atomic():
+            follow_up.save()
+    except IntegrityError:
+        if FollowUp.objects.filter(client_uuid=client_uuid).exists():
+            return DUPLICATE, _("บันทึกไว้แล้ว")
+        return REFUSED, _("บันทึกไม่ได้ ข้อมูลไม่ผ่านการตรวจสอบ")
+    return SAVED, _("บันทึกแล้ว")
