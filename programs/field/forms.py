@@ -26,7 +26,7 @@ class VisitForm(forms.ModelForm):
         label=_("รายได้จากอาชีพเดือนนี้ (บาท)"),
         required=False,
         max_length=30,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "3,500"}),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": _("เช่น 3,500")}),
     )
 
     class Meta:

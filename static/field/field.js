@@ -80,7 +80,7 @@
     return mine().then((items) => {
       items.sort((a, b) => a.created - b.created);
       const pending = items.filter((i) => i.state !== "refused").length;
-      panel.hidden = items.length === 0;
+      panel.hidden = items.length === 0 && !status.textContent;
       document.getElementById("outbox-count").textContent = T.waiting(pending);
       const list = document.getElementById("outbox-items");
       list.replaceChildren(...items.map((item) => {
@@ -108,7 +108,7 @@
     if (sending) return Promise.resolve();
     return mine().then((items) => {
       const batch = items.filter((i) => i.state !== "refused").slice(0, 200);
-      if (!batch.length) return null;
+      if (!batch.length) { if (!items.length) say(""); return null; }
       if (!navigator.onLine) { say(T.offline); return null; }
       sending = true;
       say(T.sending);
@@ -139,7 +139,7 @@
             item.state = "refused";
             item.message = result.message;
             return put(item);
-          })).then(() => say(T.sent(done)));
+          })).then(() => say(done ? T.sent(done) : ""));
         });
       }).catch(() => say(T.offline)).finally(() => { sending = false; });
     }).then(render);

@@ -43,14 +43,14 @@ self.addEventListener("fetch", (event) => {
       fetch(request)
         .then((response) => keep(request, response))
         .catch(() =>
-          caches.match(request).then(
-            (hit) => hit || caches.match(HOME).then((home) => home || Response.error())
+          caches.match(request, { ignoreVary: true }).then(
+            (hit) => hit || caches.match(HOME, { ignoreVary: true }).then((home) => home || Response.error())
           )
         )
     );
   } else if (url.pathname.startsWith("/static/")) {
     event.respondWith(
-      caches.match(request).then((hit) => hit || fetch(request).then((response) => keep(request, response)))
+      caches.match(request, { ignoreVary: true }).then((hit) => hit || fetch(request).then((response) => keep(request, response)))
     );
   }
 });
@@ -62,7 +62,7 @@ self.addEventListener("message", (event) => {
       caches.open(CACHE).then((cache) =>
         Promise.all(
           data.urls.map((url) =>
-            cache.match(url).then((hit) =>
+            cache.match(url, { ignoreVary: true }).then((hit) =>
               hit && !data.refresh ? null : fetch(url, { credentials: "same-origin" })
                 .then((response) => (response.ok && !response.redirected ? cache.put(url, response) : null))
                 .catch(() => null)
