@@ -16,6 +16,7 @@ queries), the user's scope through ``sammachip.scoping``.
 
 import datetime
 import uuid
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from programs.models import FollowUp, Household
 from programs.widgets import IncomeWidget
+from sammachip import images
 from sammachip.scoping import scope_for_user
 
 SAVED = "saved"
@@ -66,6 +68,21 @@ def _text(item, key, limit=NOTES_MAX):
     return value.strip()[:limit]
 
 
+def _coordinate(item, key, limit):
+    value = item.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ItemError(_("ตำแหน่งที่บันทึกไม่ถูกต้อง"))
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except InvalidOperation:
+        raise ItemError(_("ตำแหน่งที่บันทึกไม่ถูกต้อง")) from None
+    if not number.is_finite() or abs(number) > limit:
+        raise ItemError(_("ตำแหน่งที่บันทึกไม่ถูกต้อง"))
+    return number
+
+
 def _parsed(item, households):
     """``(household, fields)`` of one item, or ``ItemError``."""
     household_id = item.get("household")
@@ -91,6 +108,8 @@ def _parsed(item, households):
         "monthly_income": parse_income(item.get("monthly_income")),
         "notes": _text(item, "notes"),
         "stopped_reason": _text(item, "stopped_reason"),
+        "latitude": _coordinate(item, "latitude", 90),
+        "longitude": _coordinate(item, "longitude", 180),
     }
 
 
@@ -168,3 +187,19 @@ def _save(user, item, client_uuid, households):
             return DUPLICATE, _("บันทึกไว้แล้ว")
         return REFUSED, _("บันทึกไม่ได้ ข้อมูลไม่ผ่านการตรวจสอบ")
     return SAVED, _("บันทึกแล้ว")
+
+
+def photo_attach(*, user, client_uuid, upload):
+    """Attach ``upload`` to the visit ``client_uuid`` of ``user``'s districts, once: checked and
+    re-encoded without EXIF (GPS included) by ``sammachip.images`` like every upload. Returns
+    ``SAVED`` or ``DUPLICATE`` (the visit has a photo already); ``FollowUp.DoesNotExist`` when no
+    such visit is reachable; ``ValidationError`` (Thai) for a file that is not a usable image."""
+    follow_up = scope_for_user(FollowUp.objects.all(), user).get(client_uuid=client_uuid)
+    if follow_up.photo:
+        return DUPLICATE
+    images.check_upload(upload)
+    follow_up.photo.save(
+        images.random_name("followups", upload.name), images.clean_original(upload), save=False
+    )
+    follow_up.save(update_fields=["photo"])
+    return SAVED

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,9 +21,9 @@ from django.views.decorators.http import require_POST
 
 from programs import schedule
 from programs.field.forms import VisitForm
-from programs.field.services import MAX_ITEMS, visits_sync
-from programs.models import Household
-from sammachip import thaidate
+from programs.field.services import MAX_ITEMS, photo_attach, visits_sync
+from programs.models import FollowUp, Household
+from sammachip import images, thaidate
 from sammachip.scoping import scope_for_user
 
 # The states of the worklist, in the order shown (overdue first).
@@ -125,10 +126,17 @@ def worklist(request):
 def visit(request, household):
     """The visit form of one household; a POST saves the follow-up (no JavaScript needed)."""
     household = get_object_or_404(_households(request.user).select_related("village"), pk=household)
-    form = VisitForm(request.POST or None, household=household)
+    form = VisitForm(request.POST or None, request.FILES or None, household=household)
     if request.method == "POST" and form.is_valid():
         follow_up = form.save(commit=False)
         follow_up.officer = request.user
+        upload = form.cleaned_data.get("photo")
+        if upload:
+            follow_up.photo.save(
+                images.random_name("followups", upload.name),
+                images.clean_original(upload),
+                save=False,
+            )
         follow_up.save()
         messages.success(
             request,
@@ -146,12 +154,7 @@ def _json_error(status, code, message, **extra):
 def visits_api(request):
     """``POST {"visits": [...]}`` → ``{"results": [...]}`` (DESIGN "Field app")."""
     if not request.user.is_authenticated:
-        return _json_error(
-            401,
-            "signin",
-            _("หมดเวลาการเข้าสู่ระบบ กรุณาเข้าสู่ระบบอีกครั้งแล้วกดส่งใหม่ (รายการที่รอส่งยังอยู่ครบ)"),
-            login_url=f"{reverse(settings.LOGIN_URL)}?next={reverse('field:worklist')}",
-        )
+        return _signin_required()
     if not may_use_field(request.user):
         return _json_error(403, "forbidden", _("บัญชีนี้ไม่มีสิทธิ์บันทึกการติดตามผล"))
     try:
@@ -164,6 +167,35 @@ def visits_api(request):
     if len(items) > MAX_ITEMS:
         return _json_error(400, "too_many", _("ส่งได้ครั้งละไม่เกิน %(n)d รายการ") % {"n": MAX_ITEMS})
     return JsonResponse({"results": visits_sync(user=request.user, items=items)})
+
+
+def _signin_required():
+    return _json_error(
+        401,
+        "signin",
+        _("หมดเวลาการเข้าสู่ระบบ กรุณาเข้าสู่ระบบอีกครั้งแล้วกดส่งใหม่ (รายการที่รอส่งยังอยู่ครบ)"),
+        login_url=f"{reverse(settings.LOGIN_URL)}?next={reverse('field:worklist')}",
+    )
+
+
+@require_POST
+def photo_api(request, client_uuid):
+    """``POST`` multipart ``photo`` → ``{"client_uuid", "status": "saved" | "duplicate"}``; 404
+    JSON until the visit itself is saved; 400 JSON with a Thai reason for a bad image."""
+    if not request.user.is_authenticated:
+        return _signin_required()
+    if not may_use_field(request.user):
+        return _json_error(403, "forbidden", _("บัญชีนี้ไม่มีสิทธิ์บันทึกการติดตามผล"))
+    upload = request.FILES.get("photo")
+    if upload is None:
+        return _json_error(400, "bad_photo", _("ไม่พบไฟล์รูปถ่าย"))
+    try:
+        status = photo_attach(user=request.user, client_uuid=client_uuid, upload=upload)
+    except FollowUp.DoesNotExist:
+        return _json_error(404, "not_found", _("ยังไม่พบการติดตามนี้ในระบบ กรุณาส่งการติดตามก่อน"))
+    except ValidationError as error:
+        return _json_error(400, "bad_photo", " ".join(error.messages))
+    return JsonResponse({"client_uuid": str(client_uuid), "status": status})
 
 
 def _static_file(name, content_type, **headers):

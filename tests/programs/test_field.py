@@ -2,15 +2,19 @@
 item on its own), the visit form without JavaScript, the worklist, the PWA files."""
 
 import datetime
+import io
 import json
 import uuid
 from decimal import Decimal
 
 import pytest
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from programs.models import FollowUp
+from tests.articles.factories import gps_exif, image_bytes, upload
 from tests.factories import TEST_PASSWORD, make_user
 from tests.programs.factories import make_household
 
@@ -284,3 +288,86 @@ def test_the_csp_header_is_unchanged_on_field_pages(phon_client, client, geograp
     assert field["Content-Security-Policy"] == public["Content-Security-Policy"]
     assert "'unsafe-inline'" not in field["Content-Security-Policy"].split("script-src")[1]
     assert "<script>" not in field.content.decode()
+
+
+# Photos (by the visit's UUID) and the location taken on tap.
+
+
+def saved_visit(client, home, **fields):
+    sent = item(home, **fields)
+    assert statuses(sync(client, sent)) == ["saved"]
+    return sent["client_uuid"]
+
+
+def photo_url(client_uuid):
+    return reverse("field:photo_api", args=[client_uuid])
+
+
+def test_a_photo_attaches_to_its_visit_once_without_exif(phon_client, homes):
+    client_uuid = saved_visit(phon_client, homes["phon"])
+    photo = upload(content=image_bytes(exif=gps_exif()))
+    response = phon_client.post(photo_url(client_uuid), {"photo": photo})
+    assert response.json() == {"client_uuid": client_uuid, "status": "saved"}
+    follow_up = FollowUp.objects.get(client_uuid=client_uuid)
+    assert follow_up.photo.name.startswith("followups/")
+    with default_storage.open(follow_up.photo.name) as handle:
+        assert not Image.open(io.BytesIO(handle.read())).getexif()
+    again = phon_client.post(photo_url(client_uuid), {"photo": upload()})
+    assert again.json()["status"] == "duplicate"
+    assert FollowUp.objects.get(client_uuid=client_uuid).photo.name == follow_up.photo.name
+
+
+def test_a_bad_photo_is_refused_with_a_thai_reason(phon_client, homes):
+    client_uuid = saved_visit(phon_client, homes["phon"])
+    fake = upload(name="photo.jpg", content=b"this is not an image at all" * 10)
+    response = phon_client.post(photo_url(client_uuid), {"photo": fake})
+    assert response.status_code == 400
+    assert "ไม่ใช่รูปภาพ" in response.json()["message"]
+    assert not FollowUp.objects.get(client_uuid=client_uuid).photo
+
+
+def test_a_photo_for_another_districts_visit_is_404(client, homes, muang_officer):
+    client.force_login(muang_officer)
+    client_uuid = saved_visit(client, homes["muang"])
+    client.force_login(make_user(username="phon2", role="district", districts=["4012"]))
+    response = client.post(photo_url(client_uuid), {"photo": upload()})
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+
+
+def test_a_photo_before_its_visit_is_404_and_signed_out_401(phon_client, homes):
+    assert phon_client.post(photo_url(uuid.uuid4()), {"photo": upload()}).status_code == 404
+    phon_client.logout()
+    assert phon_client.post(photo_url(uuid.uuid4()), {"photo": upload()}).status_code == 401
+
+
+def test_the_location_is_stored_only_when_sent(phon_client, homes):
+    with_place = saved_visit(phon_client, homes["phon"], latitude=16.2181, longitude="102.5006")
+    without = saved_visit(phon_client, homes["phon"])
+    follow_up = FollowUp.objects.get(client_uuid=with_place)
+    assert (follow_up.latitude, follow_up.longitude) == (
+        Decimal("16.218100"),
+        Decimal("102.500600"),
+    )
+    assert FollowUp.objects.get(client_uuid=without).latitude is None
+    refused = item(homes["phon"], latitude=123)
+    assert statuses(sync(phon_client, refused)) == ["refused"]
+
+
+def test_the_visit_form_takes_a_photo_without_javascript(phon_client, homes):
+    url = reverse("field:visit", args=[homes["phon"].pk])
+    page = phon_client.get(url).content.decode()
+    assert 'enctype="multipart/form-data"' in page
+    assert "บันทึกตำแหน่ง" in page
+    response = phon_client.post(
+        url,
+        {
+            "visited_on": "15/09/2569",
+            "practising": "1",
+            "photo": upload(content=image_bytes(exif=gps_exif())),
+        },
+    )
+    assert response.status_code == 302
+    follow_up = FollowUp.objects.get(household=homes["phon"])
+    with default_storage.open(follow_up.photo.name) as handle:
+        assert not Image.open(io.BytesIO(handle.read())).getexif()
