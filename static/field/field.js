@@ -18,6 +18,11 @@
     saved: "บันทึกไว้ในเครื่องแล้ว จะส่งเมื่อมีสัญญาณ",
     discard: "ทิ้งรายการนี้",
     badDate: "กรุณากรอกวันที่เป็น วว/ดด/ปปปป (พ.ศ.) เช่น 15/09/2569",
+    photoRefused: "บันทึกการติดตามแล้ว แต่รูปถ่ายส่งไม่ได้: ",
+    photoWaiting: "รอส่งรูปถ่าย",
+    located: (m) => "บันทึกตำแหน่งแล้ว (คลาดเคลื่อนประมาณ " + m + " เมตร)",
+    locating: "กำลังหาตำแหน่ง…",
+    noLocation: "ไม่ได้รับตำแหน่ง (ไม่ได้อนุญาตหรือไม่มีสัญญาณ GPS)",
     keep: (n) => "ยังมี " + n + " รายการที่ยังไม่ได้ส่ง รายการเหล่านี้จะยังเก็บไว้ในเครื่องนี้ และส่งได้เมื่อท่านเข้าสู่ระบบอีกครั้ง ออกจากระบบต่อหรือไม่",
   };
 
@@ -88,7 +93,8 @@
         li.className = "state-" + item.state;
         li.dataset.uuid = item.client_uuid;
         li.textContent = item.label + " · " + item.visited_text + " · " +
-          (item.state === "refused" ? T.refused + ": " + item.message : T.pending);
+          (item.state === "refused" ? T.refused + ": " + item.message
+            : item.visit_sent ? T.photoWaiting : T.pending);
         if (item.state === "refused") {
           const discard = document.createElement("button");
           discard.type = "button";
@@ -100,6 +106,37 @@
         return li;
       }));
       return items;
+    });
+  }
+
+  /* "ok", "retry", "signin", or the server's Thai reason for refusing the file. */
+  function sendPhoto(item) {
+    const data = new FormData();
+    data.append("photo", item.photo, "photo.jpg");
+    return fetch(API + item.client_uuid + "/photo/", {
+      method: "POST", credentials: "same-origin", redirect: "manual",
+      headers: { "X-CSRFToken": csrf() }, body: data,
+    }).then((response) => {
+      if (response.ok) return "ok";
+      if (response.status === 401 || response.status === 403 || response.type === "opaqueredirect") return "signin";
+      if (response.status === 400) return response.json().then((body) => body.message, () => "retry");
+      return "retry";
+    }).catch(() => "retry");
+  }
+
+  /* A photo scaled on the phone before it enters the outbox: at most 1600 px and about 500 KB,
+     re-encoded as JPEG (which also leaves the camera's EXIF and GPS behind). */
+  function shrink(file) {
+    if (!file || !file.size) return Promise.resolve(null);
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then((bitmap) => {
+      const scale = Math.min(1, 1600 / Math.max(bitmap.width, bitmap.height));
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      const encode = (quality) => new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", quality))
+        .then((blob) => (blob.size > 500 * 1024 && quality > 0.4 ? encode(quality - 0.15) : blob));
+      return encode(0.85);
     });
   }
 
@@ -115,7 +152,7 @@
       const visits = batch.map((i) => ({
         client_uuid: i.client_uuid, household: i.household, visited_on: i.visited_on,
         practising: i.practising, monthly_income: i.monthly_income, notes: i.notes,
-        stopped_reason: i.stopped_reason,
+        stopped_reason: i.stopped_reason, latitude: i.latitude || null, longitude: i.longitude || null,
       }));
       return fetch(API, {
         method: "POST", credentials: "same-origin", redirect: "manual",
@@ -132,14 +169,29 @@
         return response.json().then((data) => {
           const byUuid = new Map(batch.map((i) => [i.client_uuid, i]));
           let done = 0;
-          return Promise.all(data.results.map((result) => {
+          let signedOut = false;
+          return data.results.reduce((chain, result) => chain.then(() => {
             const item = byUuid.get(result.client_uuid);
             if (!item) return null;
-            if (result.status === "saved" || result.status === "duplicate") { done += 1; return remove(item.client_uuid); }
-            item.state = "refused";
-            item.message = result.message;
-            return put(item);
-          })).then(() => say(done ? T.sent(done) : ""));
+            if (result.status === "refused") {
+              item.state = "refused";
+              item.message = result.message;
+              return put(item);
+            }
+            if (!item.photo) { done += 1; return remove(item.client_uuid); }
+            item.visit_sent = true;
+            return put(item).then(() => sendPhoto(item)).then((answer) => {
+              if (answer === "signin") { signedOut = true; return null; }
+              if (answer === "retry") return null;
+              done += 1;
+              if (answer === "ok") return remove(item.client_uuid);
+              item.state = "refused";
+              item.message = T.photoRefused + answer;
+              return put(item);
+            });
+          }), Promise.resolve()).then(() => {
+            if (signedOut) { signin.hidden = false; say(T.signin); } else say(done ? T.sent(done) : "");
+          });
         });
       }).catch(() => say(T.offline)).finally(() => { sending = false; });
     }).then(render);
@@ -147,6 +199,19 @@
 
   /* The visit form: kept in the outbox first, then sent (offline or not: one path). */
   const form = document.getElementById("visit-form");
+  const locate = document.getElementById("take-location");
+  const locationStatus = document.getElementById("location-status");
+  if (form && locate && "geolocation" in navigator) {
+    locate.hidden = false;
+    locate.addEventListener("click", () => {
+      locationStatus.textContent = T.locating;
+      navigator.geolocation.getCurrentPosition((position) => {
+        form.elements.latitude.value = position.coords.latitude.toFixed(6);
+        form.elements.longitude.value = position.coords.longitude.toFixed(6);
+        locationStatus.textContent = T.located(Math.round(position.coords.accuracy));
+      }, () => { locationStatus.textContent = T.noLocation; }, { enableHighAccuracy: true, timeout: 20000 });
+    });
+  }
   if (form) {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -163,10 +228,16 @@
         practising: data.get("practising") !== "0",
         monthly_income: String(data.get("monthly_income") || ""),
         notes: String(data.get("notes") || ""), stopped_reason: String(data.get("stopped_reason") || ""),
+        latitude: data.get("latitude") || null, longitude: data.get("longitude") || null,
         state: "pending", message: "", created: Date.now(),
       };
-      put(item).then(() => {
+      const photoBox = form.elements.photo;
+      shrink(photoBox && photoBox.files[0]).catch(() => null).then((photo) => {
+        item.photo = photo;
+        return put(item);
+      }).then(() => {
         form.reset();
+        if (locationStatus) locationStatus.textContent = "";
         const done = document.getElementById("visit-saved");
         done.textContent = T.saved;
         done.hidden = false;

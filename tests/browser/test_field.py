@@ -1,14 +1,19 @@
-"""Issue 17's done-when: officer_phon opens /field/, goes offline, records three visits,
-reloads offline (the shell and the outbox survive), comes back online and syncs: exactly three
-follow-ups; sending the same visits again: still three. On a 390 px phone."""
+"""Issue 17's done-when: officer_phon opens /field/, goes offline, records three visits (a photo
+with one, the location with another), reloads offline (the shell and the outbox survive), comes
+back online, signs in again (the session expired) and syncs: exactly three follow-ups; sending the
+same visits again: still three. On a 390 px phone."""
 
 import io
 import json
+from decimal import Decimal
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
+from PIL import Image
 
 from programs.models import FollowUp
+from tests.articles.factories import gps_exif, image_bytes
 from tests.browser.conftest import PHONE
 from tests.factories import TEST_PASSWORD, make_user, make_village
 from tests.programs.factories import make_household
@@ -26,7 +31,7 @@ CACHED_PAGES = """async () => {
 }"""
 
 
-def test_three_visits_offline_are_synced_exactly_once(live_server, new_page, screenshot):
+def test_three_visits_offline_are_synced_exactly_once(live_server, new_page, screenshot, tmp_path):
     call_command("load_geography", province=["40"], stdout=io.StringIO())
     village = make_village(subdistrict="401207", moo=11, name_th="บ้านเพ็กใหญ่สาธิต")
     households = [
@@ -35,7 +40,12 @@ def test_three_visits_offline_are_synced_exactly_once(live_server, new_page, scr
     ]
     make_user(username="officer_phon", role="district", districts=["4012"])
 
-    page = new_page(PHONE)
+    photo = tmp_path / "visit.jpg"
+    photo.write_bytes(image_bytes(size=(3000, 2000), exif=gps_exif()))
+
+    page = new_page(
+        PHONE, geolocation={"latitude": 16.2181, "longitude": 102.5006}, permissions=["geolocation"]
+    )
     page.goto(live_server.url + "/admin/login/?next=/field/")
     page.get_by_label("ชื่อผู้ใช้").fill("officer_phon")
     page.get_by_label("รหัสผ่าน").fill(TEST_PASSWORD)
@@ -56,6 +66,12 @@ def test_three_visits_offline_are_synced_exactly_once(live_server, new_page, scr
         page.goto(live_server.url + f"/field/visit/{household.pk}/")
         page.get_by_label("วันที่ติดตาม").fill("15/09/2569")
         page.get_by_label("รายได้จากอาชีพเดือนนี้ (บาท)").fill("๓,๕๐๐" if number == 1 else "3500")
+        if number == 1:
+            page.get_by_label("รูปถ่าย (ถ้ามี)").set_input_files(photo)
+        if number == 2:
+            page.get_by_role("button", name="บันทึกตำแหน่ง").click()
+            page.get_by_text("บันทึกตำแหน่งแล้ว").wait_for()
+            screenshot(page, "field-visit-form-390")
         page.get_by_role("button", name="บันทึกการติดตาม").click()
         page.locator("#visit-saved").wait_for(state="visible")
         assert page.locator("#outbox-count").inner_text() == f"รอส่ง {number} รายการ"
@@ -95,6 +111,15 @@ def test_three_visits_offline_are_synced_exactly_once(live_server, new_page, scr
     assert set(FollowUp.objects.values_list("household_id", flat=True)) == {
         h.pk for h in households
     }
+    with_photo = FollowUp.objects.get(household=households[0])
+    with default_storage.open(with_photo.photo.name) as handle:
+        stored = Image.open(io.BytesIO(handle.read()))
+    assert max(stored.size) == 1600  # scaled on the phone
+    assert not stored.getexif()
+    assert with_photo.monthly_income == Decimal(3500)
+    located = FollowUp.objects.get(household=households[1])
+    assert (located.latitude, located.longitude) == (Decimal("16.218100"), Decimal("102.500600"))
+    assert FollowUp.objects.get(household=households[2]).latitude is None
 
     # Sync again (a retry, a second tab): the same visits answer "duplicate", nothing is added.
     again = page.evaluate(
