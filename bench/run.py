@@ -35,6 +35,7 @@ QUICK_ARGS = {
     "load": ["--duration", "3"],
     "changelist": ["--households", "50000", "--repeat", "3"],
     "kpis": ["--households", "50000", "--repeat", "3"],
+    "field": ["--visits", "20", "--repeat", "1"],
 }
 HEADER = "| source | benchmark | data | this project | baseline | ratio | target | met |"
 

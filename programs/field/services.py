@@ -9,9 +9,14 @@
   (another district's, or one that no longer exists), or a visit the model's rules refuse
   (``FollowUp.full_clean``: the dates of the household's year, a visit in the future...).
 
-Each item is saved in its own savepoint, so one refused item never sinks the others. The
-households and the already-saved ``client_uuid``s of the whole batch are read up front (two
-queries), the user's scope through ``sammachip.scoping``.
+Each item is saved in its own savepoint inside the request's one transaction, so one refused
+item never sinks the others and the batch costs one commit. The households and the
+already-saved ``client_uuid``s of the whole batch are read up front (two queries), the user's
+scope through ``sammachip.scoping``. A visit is inserted with ``bulk_create`` (no post_save: its
+two receivers, the household's stage and income, would cost 3-4 queries a visit); the stages
+and incomes of the batch's households are refreshed once at the end by the same functions
+(``programs.stages.household_stages_refresh``, ``programs.kpis.household_income_refresh``),
+as the household import does. A new post_save receiver of ``FollowUp`` must be called here too.
 """
 
 import datetime
@@ -146,30 +151,45 @@ def visits_sync(*, user, items):
         for household in scope_for_user(Household.objects.all(), user).filter(pk__in=household_ids)
     }
     results = []
-    for item in items:
-        if not isinstance(item, dict):
-            results.append(_result("", REFUSED, _("ข้อมูลการติดตามไม่ถูกต้อง")))
-            continue
-        raw_uuid = item.get("client_uuid")
-        client_uuid = _uuid(raw_uuid)
-        echo = str(client_uuid) if client_uuid else str(raw_uuid or "")[:64]
-        if client_uuid is None:
-            results.append(_result(echo, REFUSED, _("ไม่มีรหัสการบันทึก (client_uuid) ที่ถูกต้อง")))
-            continue
-        if client_uuid in saved_uuids:
-            results.append(_result(echo, DUPLICATE, _("บันทึกไว้แล้ว")))
-            continue
-        results.append(_result(echo, *_save(user, item, client_uuid, households)))
-        if results[-1]["status"] in (SAVED, DUPLICATE):
-            saved_uuids.add(client_uuid)
+    saved = {}  # the households of the visits saved: their stages and incomes are refreshed
+    with transaction.atomic():
+        for item in items:
+            result, household = _answer(user, item, saved_uuids, households)
+            results.append(result)
+            if household is not None:
+                saved[household.pk] = household
+        if saved:
+            from programs.kpis import household_income_refresh
+            from programs.stages import household_stages_refresh
+
+            household_stages_refresh(households=list(saved))
+            household_income_refresh(households=list(saved.values()))
     return results
 
 
+def _answer(user, item, saved_uuids, households):
+    """``(result, household)`` of one item: the household only when a visit was saved."""
+    if not isinstance(item, dict):
+        return _result("", REFUSED, _("ข้อมูลการติดตามไม่ถูกต้อง")), None
+    raw_uuid = item.get("client_uuid")
+    client_uuid = _uuid(raw_uuid)
+    echo = str(client_uuid) if client_uuid else str(raw_uuid or "")[:64]
+    if client_uuid is None:
+        return _result(echo, REFUSED, _("ไม่มีรหัสการบันทึก (client_uuid) ที่ถูกต้อง")), None
+    if client_uuid in saved_uuids:
+        return _result(echo, DUPLICATE, _("บันทึกไว้แล้ว")), None
+    status, message, household = _save(user, item, client_uuid, households)
+    if status in (SAVED, DUPLICATE):
+        saved_uuids.add(client_uuid)
+    return _result(echo, status, message), household
+
+
 def _save(user, item, client_uuid, households):
+    """``(status, message, household)`` of one item not seen before."""
     try:
         household, fields = _parsed(item, households)
     except ItemError as error:
-        return REFUSED, str(error)
+        return REFUSED, str(error), None
     follow_up = FollowUp(household=household, officer=user, client_uuid=client_uuid, **fields)
     try:
         # The constraints are the database's (an IntegrityError below); the model's own rules
@@ -178,15 +198,15 @@ def _save(user, item, client_uuid, households):
             exclude=["household", "officer"], validate_unique=False, validate_constraints=False
         )
     except ValidationError as error:
-        return REFUSED, _messages(error)
+        return REFUSED, _messages(error), None
     try:
         with transaction.atomic():
-            follow_up.save()
+            FollowUp.objects.bulk_create([follow_up])  # no post_save: see the module docstring
     except IntegrityError:
         if FollowUp.objects.filter(client_uuid=client_uuid).exists():
-            return DUPLICATE, _("บันทึกไว้แล้ว")
-        return REFUSED, _("บันทึกไม่ได้ ข้อมูลไม่ผ่านการตรวจสอบ")
-    return SAVED, _("บันทึกแล้ว")
+            return DUPLICATE, _("บันทึกไว้แล้ว"), None
+        return REFUSED, _("บันทึกไม่ได้ ข้อมูลไม่ผ่านการตรวจสอบ"), None
+    return SAVED, _("บันทึกแล้ว"), household
 
 
 def photo_attach(*, user, client_uuid, upload):

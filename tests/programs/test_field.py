@@ -178,18 +178,27 @@ def test_province_staff_reach_every_district(province_client, homes):
 
 
 def test_queries_per_visit(phon_client, homes, two_districts, django_assert_max_num_queries):
-    """The endpoint's own: 4 per request (session, user, the batch's uuids and households) and
-    4 per visit (the training-date rule of ``FollowUp.clean``, the savepoint, the insert, its
-    release). ``FollowUp``'s post_save signals add 3-4 (the household's stage: a select and an
-    update when it moves; its income: the year's parameters and an update): 8 in all."""
+    """At most 5 per visit, the savepoint included: the training-date rule of
+    ``FollowUp.clean``, the savepoint, the insert, its release; plus a fixed number per request
+    (session, user, districts, the batch's uuids and households, the transaction, and the
+    batch's stage and income refresh)."""
     households = [
         make_household(village=two_districts["phon"], fiscal_year=2569, status="trained")
         for _ in range(5)
     ]
-    items = [item(household) for household in households for _ in range(2)]
-    with django_assert_max_num_queries(5 + 10 * 8):
+    items = [item(household) for household in households for _ in range(4)]
+    with django_assert_max_num_queries(12 + 20 * 4):
         response = sync(phon_client, *items)
-    assert statuses(response) == ["saved"] * 10
+    assert statuses(response) == ["saved"] * 20
+
+
+def test_a_synced_visit_moves_the_stage_and_income_like_a_saved_one(phon_client, homes):
+    household = homes["phon"]
+    assert household.status == "trained"
+    sync(phon_client, item(household, monthly_income="4,000"))
+    household.refresh_from_db()
+    assert household.status == "practising"
+    assert household.income_after == Decimal(4000)
 
 
 # The pages: worklist and the visit form without JavaScript.
