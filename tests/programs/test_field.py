@@ -380,3 +380,8 @@ def test_the_visit_form_takes_a_photo_without_javascript(phon_client, homes):
     follow_up = FollowUp.objects.get(household=homes["phon"])
     with default_storage.open(follow_up.photo.name) as handle:
         assert not Image.open(io.BytesIO(handle.read())).getexif()
+
+
+def test_the_privacy_notice_says_what_the_phone_stores(client, geography):
+    html = client.get("/privacy/").content.decode()
+    assert 'id="field-device"' in html
