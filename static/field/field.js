@@ -191,6 +191,8 @@
             });
           }), Promise.resolve()).then(() => {
             if (signedOut) { signin.hidden = false; say(T.signin); } else say(done ? T.sent(done) : "");
+            // The worklist on screen predates these visits: offer the fresh one (the due dates move).
+            if (done && !form) document.getElementById("outbox-reload").hidden = false;
           });
         });
       }).catch(() => say(T.offline)).finally(() => { sending = false; });

@@ -121,6 +121,10 @@ def test_three_visits_offline_are_synced_exactly_once(live_server, new_page, scr
     assert (located.latitude, located.longitude) == (Decimal("16.218100"), Decimal("102.500600"))
     assert FollowUp.objects.get(household=households[2]).latitude is None
 
+    # The fresh worklist: the three visits done, nothing of 2569 is due any more.
+    page.get_by_role("link", name="ดูรายชื่อล่าสุด").click()
+    page.get_by_text("ไม่มีครัวเรือนที่ต้องติดตาม").wait_for()
+
     # Sync again (a retry, a second tab): the same visits answer "duplicate", nothing is added.
     again = page.evaluate(
         """async (body) => {
