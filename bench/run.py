@@ -36,6 +36,7 @@ QUICK_ARGS = {
     "changelist": ["--households", "50000", "--repeat", "3"],
     "kpis": ["--households", "50000", "--repeat", "3"],
     "jobs": ["--import-rows", "3000", "--export-rows", "10000"],
+    "field": ["--visits", "20", "--repeat", "1"],
 }
 HEADER = "| source | benchmark | data | this project | baseline | ratio | target | met |"
 

@@ -990,6 +990,28 @@ class FollowUp(models.Model):
         related_name="+",
         verbose_name=_("เจ้าหน้าที่ผู้ติดตาม"),
     )
+    # The phone's own id of a visit recorded in the field app (``programs.field``): sending it
+    # again returns the saved visit, never a second one. Empty for visits entered in the admin.
+    client_uuid = models.UUIDField(_("รหัสการบันทึกจากโทรศัพท์"), null=True, blank=True, editable=False)
+    # Field app extras: a photo (checked and re-encoded without EXIF by sammachip.images) and the
+    # place of the visit, taken from the phone's GPS only when the officer taps "บันทึกตำแหน่ง".
+    photo = models.ImageField(_("รูปถ่าย"), upload_to="followups/", blank=True)
+    latitude = models.DecimalField(
+        _("ละติจูด"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
+    )
+    longitude = models.DecimalField(
+        _("ลองจิจูด"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
+    )
 
     objects = FollowUpQuerySet.as_manager()
 
@@ -1014,6 +1036,12 @@ class FollowUp(models.Model):
                 condition=Q(stopped_reason="") | Q(practising=False),
                 name="followup_stopped_not_practising",
                 violation_error_message=_("ครัวเรือนที่เลิกประกอบอาชีพแล้วต้องไม่เลือก “ยังประกอบอาชีพ”"),
+            ),
+            models.UniqueConstraint(
+                fields=["client_uuid"],
+                condition=Q(client_uuid__isnull=False),
+                name="followup_client_uuid_unique",
+                violation_error_message=_("บันทึกการติดตามนี้ส่งมาแล้ว"),
             ),
         ]
 

@@ -13,6 +13,7 @@ from sammachip.portal.sitemaps import SITEMAPS
 urlpatterns = [
     path(settings.SAMMACHIP_ADMIN_URL, admin.site.urls),
     path("articles/", include("articles.urls")),
+    path("field/", include("programs.field.urls")),
     path("sages/", include(portal_urls.sage_urls)),
     path("districts/", include(portal_urls.district_urls)),
     path("sitemap.xml", cache_public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),

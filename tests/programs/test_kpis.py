@@ -193,13 +193,14 @@ def test_the_page_takes_a_fixed_number_of_queries(client, phon_officer, province
 
 def test_the_page_takes_these_queries(client, phon_officer, province_staff, handmade):
     """Pinned (tests above: they do not grow with the data). Every page: the session, the user
-    and its two permission lookups, the user's districts, the district table (the year's households per village, the target
-    villages), the breakdown (types, each occupation's type, the households by occupation and
-    target group, the groups by type), the trend of the five years before (households per
-    year, villages with a group, target villages). The village table adds the paginator's
-    count, the page of villages, their teams, their households and their products; a district
-    officer's districts are read once more for the scope. The parameters of the six years of
-    the trend are read once and then come from the cache (``programs.parameters``)."""
+    and its two permission lookups, the user's districts, the district table (the year's
+    households per village, the target villages), the breakdown (types, each occupation's
+    type, the households by occupation and target group, the groups by type), the trend of the
+    five years before (households per year, villages with a group, target villages). The
+    village table adds the paginator's count, the page of villages, their teams, their
+    households and their products; a district officer's districts are read once more for the
+    scope. The parameters of the six years of the trend are read once and then come from the
+    cache (``programs.parameters``)."""
     client.force_login(province_staff)
     _page_queries(client, {"fiscal_year": 2568})  # the parameters, cached from here on
     assert _page_queries(client, {"fiscal_year": 2568}) == 14
