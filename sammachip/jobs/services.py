@@ -44,10 +44,12 @@ def _fernet():
     return MultiFernet([Fernet(key) for key in settings.SAMMACHIP_FIELD_KEYS])
 
 
-def attach_result(job, data, name):
-    """Keep the produced file (bytes) on the job, encrypted (it may list people)."""
+def attach_result(job, data, name, *, ascii_name=""):
+    """Keep the produced file (bytes) on the job, encrypted (it may list people). ``name`` may
+    be Thai; ``ascii_name`` is what the download offers browsers that cannot read it."""
     job.result = _fernet().encrypt(data)
     job.result_name = name
+    job.params = {**job.params, "result_ascii_name": ascii_name}
 
 
 def result_bytes(job):

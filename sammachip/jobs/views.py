@@ -3,6 +3,7 @@ script, and the result's download. A job is its owner's: anybody else gets 404. 
 admin site (``SammachipAdminSite.get_urls``), behind its login."""
 
 import io
+from urllib.parse import quote
 
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -80,5 +81,11 @@ def job_download(request, pk):
     response = FileResponse(
         io.BytesIO(services.result_bytes(job)), as_attachment=True, filename=job.result_name
     )
+    ascii_name = job.params.get("result_ascii_name")
+    if ascii_name and not job.result_name.isascii():
+        # The Thai name (RFC 6266 filename*) and an ASCII one for the browsers without it.
+        response["Content-Disposition"] = (
+            f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(job.result_name)}"
+        )
     response["Cache-Control"] = "no-store"
     return response
