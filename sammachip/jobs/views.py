@@ -49,6 +49,9 @@ def job_page(request, pk, admin_site):
         "status_text": job_status_text(job),
         "rows_text": job_rows_text(job),
         "status_url": reverse("admin:jobs_job_status", args=[job.pk]),
+        # A preview table (a big import's check) gets the page's whole width, as on the
+        # upload page: no navigation sidebar.
+        **({"is_nav_sidebar_enabled": False} if job.preview else {}),
         "download_url": (
             reverse("admin:jobs_job_download", args=[job.pk]) if job.result is not None else ""
         ),
