@@ -220,6 +220,7 @@ def _run_import(job, progress, *, dry_run):
         user=job.owner,
         retain_instance_in_row_result=not dry_run,  # for the admin's log entries
     )
+    progress(len(dataset), force=True)  # every row gone through (an invalid one is not counted)
     return dataset, storage, resource, result
 
 

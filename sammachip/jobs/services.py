@@ -116,7 +116,13 @@ def job_run(*, job_id):
     try:
         _work[job.kind](job, progress)
     except JobFailed as failure:
-        _finish(job, Job.Status.FAILED, message=failure.message, problems=failure.problems[:500])
+        _finish(
+            job,
+            Job.Status.FAILED,
+            message=failure.message,
+            problems=failure.problems[:500],
+            rows_done=max(progress.done, job.rows_done),  # how far it went (a check: all)
+        )
         return
     except Exception:
         logger.exception("job %s (%s) failed", job.pk, job.kind)

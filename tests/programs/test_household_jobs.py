@@ -69,6 +69,7 @@ def test_a_big_file_with_a_bad_row_shows_it_in_the_preview_and_imports_nothing(p
     check = job_of(admin_import(phon_client, filled_template(rows)))
     assert check.status == Job.Status.FAILED
     assert check.action_url == ""
+    assert check.rows_done == check.rows_total == 5  # checked to the end, not "0 of 5"
     # The row with the problem is in the preview, its problem on its cell, as for a small file.
     bad = [row for row in check.preview["rows"] if row["kind"] == "invalid"]
     assert [row["excel_row"] for row in bad] == [5]
@@ -141,6 +142,8 @@ def test_a_big_files_preview_is_the_small_files_preview(phon_client, lists, sett
     assert all("old" not in cell for row in preview["rows"] for cell in row["cells"])
     page = phon_client.get(f"/admin/jobs/{check.pk}/").content.decode()
     assert 'class="import-preview household-preview"' in page
+    # The confirmation before the 200 rows, not after them.
+    assert page.index("ยืนยันนำเข้า 40 แถว") < page.index('class="import-preview household-preview"')
     assert "นำเข้า40" in page
     assert "ข้อมูลที่ระบบอ่านได้ 40 จาก 40 แถว" in page
     assert page.count('class="row-new"') == 40
