@@ -17,19 +17,18 @@ from django.utils.translation import gettext as _
 from import_export.signals import post_import
 
 from programs import services
+from programs.import_preview import import_preview
 from programs.models import ExportLog, Household, PendingImport
 from programs.resources import HouseholdResource
-from programs.spreadsheets import TooManyRows
+from programs.spreadsheets import ExportInfo, TooManyRows
 from sammachip.citizen_id.text import mask_citizen_ids
 from sammachip.jobs.services import JobFailed, attach_result, register
-from sammachip.spreadsheet_intake import SpreadsheetRefused
 
 logger = logging.getLogger(__name__)
 
 EXPORT = "household_export"
 IMPORT_CHECK = "household_import_check"
 IMPORT = "household_import"
-PREVIEW_ROWS = 20
 MAX_PROBLEMS = 500
 
 
@@ -70,8 +69,30 @@ def counted(queryset, progress, every=500):
 # ---- export ----------------------------------------------------------------------------------
 
 
+def info_params(info):
+    """``spreadsheets.ExportInfo`` as the export job keeps it (JSON): the filter in words,
+    named when the job was queued; the time is the file's own, when it is written."""
+    return {
+        "filter_words": [str(words) for words in info.filter_words],
+        "district": list(info.district) if info.district else None,
+        "fiscal_year": info.fiscal_year,
+    }
+
+
+def export_info(params):
+    stored = params.get("info") or {}
+    return ExportInfo(
+        filter_words=tuple(stored.get("filter_words") or ()),
+        district=tuple(stored["district"]) if stored.get("district") else None,
+        fiscal_year=stored.get("fiscal_year"),
+    )
+
+
 def household_export(job, progress):
+    """The inline export's file (``services.household_list_export`` with the same info sheet,
+    the same Thai file name and its ASCII fallback), written by the worker."""
     params = job.params
+    info = export_info(params)
     request = _admin_request(job.owner, QueryDict(params["query"]))
     queryset = _household_admin().get_changelist_instance(request).get_queryset(request)
     total = queryset.count()
@@ -85,13 +106,15 @@ def household_export(job, progress):
                 full_ids=params["full_ids"],
                 user=job.owner,
                 filters=params["filters"],
+                info=info,
                 source=ExportLog.Source.ADMIN,
                 remote_addr=params.get("remote_addr"),
             )
         except TooManyRows as error:
             raise JobFailed(str(error)) from None
         target.seek(0)
-        attach_result(job, target.read(), params["filename"])
+        name, ascii_name = info.filename(params["file_format"])
+        attach_result(job, target.read(), name, ascii_name=ascii_name)
     job.message = _("ส่งออกรายชื่อครัวเรือน %(n)s แถวแล้ว กดปุ่มด้านล่างเพื่อดาวน์โหลดไฟล์") % {"n": f"{rows:,}"}
 
 
@@ -114,31 +137,28 @@ class ProgressResource(HouseholdResource):
 
 
 def _dataset(job):
-    """The uploaded file (kept encrypted until the import is confirmed), read again."""
-    from programs.admin.household_import import read_failure_message
+    """The uploaded file (kept encrypted until the import is confirmed), read again; its kind
+    (xlsx or CSV) read from its content as the upload page does (``import_format_index``)."""
+    from programs.admin.household_import import import_format_index, read_failure_message
+    from programs.storage import UploadExpired
 
     admin_ = _household_admin()
-    input_format = admin_.get_import_formats()[int(job.params["format"])](
-        encoding=admin_.from_encoding
-    )
     storage = admin_.get_tmp_storage_class()(
-        name=job.params["upload"],
-        encoding=None if input_format.is_binary() else admin_.from_encoding,
-        read_mode=input_format.get_read_mode(),
-        **admin_.get_tmp_storage_class_kwargs(),
+        name=job.params["upload"], read_mode="rb", **admin_.get_tmp_storage_class_kwargs()
     )
     try:
-        return input_format.create_dataset(storage.read()), storage
-    except SpreadsheetRefused as error:
-        storage.remove()
-        raise JobFailed(read_failure_message(error)) from None
+        data = storage.read()
+    except UploadExpired:
+        raise JobFailed(_("ไฟล์ที่อัปโหลดไว้หมดอายุแล้ว (เกิน 30 นาที) กรุณาอัปโหลดและตรวจสอบใหม่")) from None
+    try:
+        formats = admin_.get_import_formats()
+        input_format = formats[import_format_index(formats, data, job.params.get("file_name", ""))](
+            encoding=admin_.from_encoding
+        )
+        if not input_format.is_binary():
+            data = data.decode(admin_.from_encoding)
+        return input_format.create_dataset(data), storage
     except Exception as error:
-        from programs.storage import UploadExpired
-
-        if isinstance(error, UploadExpired):
-            raise JobFailed(
-                _("ไฟล์ที่อัปโหลดไว้หมดอายุแล้ว (เกิน 30 นาที) กรุณาอัปโหลดและตรวจสอบใหม่")
-            ) from None
         storage.remove()
         raise JobFailed(read_failure_message(error)) from None
 
@@ -174,18 +194,18 @@ def _problems(result, resource):
     return sorted(problems, key=lambda p: p["row"] or 0)[:MAX_PROBLEMS]
 
 
-def _preview(dataset):
-    """The file's first rows as read, IDs masked; only the columns the file fills."""
-    rows = [
-        [mask_citizen_ids("" if cell is None else str(cell)).strip() for cell in row]
-        for row in dataset[:PREVIEW_ROWS]
-    ]
-    headers = list(dataset.headers or [])
-    filled = [i for i in range(len(headers)) if any(row[i] for row in rows)]
-    return {
-        "headers": [headers[i] for i in filled],
-        "rows": [[number, [row[i] for i in filled]] for number, row in enumerate(rows, start=1)],
-    }
+def stored_preview(result, resource):
+    """``import_preview``'s data of a big file's check, as the job keeps it (JSON): the same
+    rows and values the upload page shows for a small file, citizen IDs always masked (the
+    job's row is not encrypted), and a cell's empty parts left out (``{"value": "..."}``; the
+    partial reads a missing part as empty), about 15 bytes a cell instead of 45."""
+    preview = import_preview(result, resource=resource, full_ids=False)
+    for row in preview["rows"]:
+        row["cells"] = [
+            {key: value for key, value in cell.items() if value not in (None, "", [])}
+            for cell in row["cells"]
+        ]
+    return preview
 
 
 def _run_import(job, progress, *, dry_run):
@@ -200,6 +220,7 @@ def _run_import(job, progress, *, dry_run):
         user=job.owner,
         retain_instance_in_row_result=not dry_run,  # for the admin's log entries
     )
+    progress(len(dataset), force=True)  # every row gone through (an invalid one is not counted)
     return dataset, storage, resource, result
 
 
@@ -214,17 +235,21 @@ def _totals_text(result):
 
 def household_import_check(job, progress):
     """The preview of a big file: the whole file checked (a dry run, rolled back); the clerk
-    sees the totals, the first rows and every problem, then confirms (another job)."""
+    sees what a small file's page shows (``import_preview``: every value of the first rows,
+    every row with a problem, the changes), then confirms (another job)."""
     from django.urls import reverse
 
     dataset, storage, resource, result = _run_import(job, progress, dry_run=True)
-    job.preview = _preview(dataset)
+    job.preview = stored_preview(result, resource)
     if result.has_errors() or result.has_validation_errors():
         storage.remove()
+        problems = _problems(result, resource)
         raise JobFailed(
             _("ไฟล์นี้มีปัญหา %(n)s รายการ (ด้านล่าง) ยังไม่ได้บันทึกข้อมูลใด กรุณาแก้ไขไฟล์แล้วอัปโหลดใหม่")
-            % {"n": f"{len(_problems(result, resource)):,}"},
-            problems=_problems(result, resource),
+            % {"n": f"{len(problems):,}"},
+            # The rows with problems are in the preview, each problem on its cell: the list
+            # keeps only what is about the file as a whole.
+            problems=[problem for problem in problems if problem["row"] is None],
         )
     _keep_upload(job.params["upload"])
     job.message = _("ตรวจสอบไฟล์ %(file)s แล้ว ไม่พบปัญหา: %(totals)s กดปุ่มด้านล่างเพื่อนำเข้า") % {

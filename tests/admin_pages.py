@@ -118,6 +118,12 @@ def admin_pages(user):
                 continue
             pages.append(Page(f"{name} {pattern.name}", url, custom=True))
     pages.append(Page("เปลี่ยนรหัสผ่าน", reverse("admin:password_change")))
+    # The user's own background jobs (sammachip.jobs): each job page, whatever its state.
+    from sammachip.jobs.models import Job
+
+    for job in Job.objects.for_user(user).order_by("created_at"):
+        label = f"งานเบื้องหลัง {job.kind} {job.status}"
+        pages.append(Page(label, reverse("admin:jobs_job", args=[job.pk])))
     return pages
 
 
@@ -190,6 +196,8 @@ def english_words(text, data_words=()):
     found = set()
     for token in re.findall(r"[A-Za-z0-9_'’.*\-]+", text):
         if any(ch.isdigit() or ch == "*" for ch in token):  # a code, or a masked value
+            continue
+        if re.fullmatch(r"x+", token):  # a value masked whole (an ID too short to be one)
             continue
         for word in ENGLISH_WORD.findall(token):
             if word not in ALLOWED_WORDS and word not in data_words:

@@ -38,6 +38,18 @@ def read_failure_message(error):
     )
 
 
+def import_format_index(formats, head, name=""):
+    """The index in ``formats`` of the import format a file's first bytes (its content, not
+    its name nor a menu) say it is: xlsx or CSV (``sniff_spreadsheet``). The one decision for
+    the upload page and the background job. Raises ``SpreadsheetRefused`` (in Thai)."""
+    kind = sniff_spreadsheet(head[:SNIFFED_BYTES], name=name or "")
+    wanted = spreadsheets.CalamineXLSX if kind == "xlsx" else spreadsheets.CheckedCSV
+    for index, format_class in enumerate(formats):
+        if issubclass(format_class, wanted):
+            return index
+    raise SpreadsheetRefused(read_failure_message(ValueError(kind)))
+
+
 def _wide(response):
     """The import page: the whole width for the preview (no navigation sidebar), and the
     columns it names as read from the file are those the import reads (not สถานะ or the other
@@ -85,15 +97,9 @@ class HouseholdImportForm(ImportForm):
         head = upload.read(SNIFFED_BYTES)
         upload.seek(0)
         try:
-            kind = sniff_spreadsheet(head, name=upload.name or "")
+            cleaned["format"] = str(import_format_index(self._formats, head, upload.name or ""))
         except SpreadsheetRefused as refusal:
             self.add_error("import_file", str(refusal))
-            return cleaned
-        wanted = spreadsheets.CalamineXLSX if kind == "xlsx" else spreadsheets.CheckedCSV
-        for index, format_class in enumerate(self._formats):
-            if issubclass(format_class, wanted):
-                cleaned["format"] = str(index)
-                break
         return cleaned
 
 

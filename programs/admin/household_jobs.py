@@ -12,13 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programs import jobs
-from programs.admin.household_export import export_filters
+from programs.admin.household_export import export_filters, export_info
 from programs.spreadsheets import EXCEL_MAX_ROWS
 from sammachip.jobs.models import Job
 from sammachip.jobs.services import job_start
@@ -78,8 +77,9 @@ class HouseholdJobsMixin:
                 title=_("ตรวจสอบไฟล์นำเข้ารายชื่อครัวเรือน %(file)s") % {"file": deferred.file_name},
                 params={
                     "upload": request.FILES["import_file"].tmp_storage_name,
-                    "format": request.POST.get("format", "0"),
                     "file_name": deferred.file_name,
+                    # The job page shows the check's preview as the upload page does.
+                    "preview_template": "admin/programs/household/import_preview.html",
                     **back_to_list(),
                 },
                 rows_total=deferred.rows,
@@ -154,7 +154,8 @@ class HouseholdJobsMixin:
             return None
         original, request.GET = request.GET, params
         try:
-            total = self.get_changelist_instance(request).get_queryset(request).count()
+            changelist = self.get_changelist_instance(request)
+            total = changelist.get_queryset(request).count()
         except IncorrectLookupParameters:
             return None
         finally:
@@ -163,7 +164,8 @@ class HouseholdJobsMixin:
             return None
         if file_format == "xlsx" and total + 1 > EXCEL_MAX_ROWS:
             return None
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        # The filter in words, named now as the clerk chose it (the info sheet, the file name).
+        info = export_info(changelist, params, request.user)
         return job_start(
             owner=request.user,
             kind=jobs.EXPORT,
@@ -171,10 +173,10 @@ class HouseholdJobsMixin:
             params={
                 "query": params.urlencode(),
                 "filters": export_filters(params),
+                "info": jobs.info_params(info),
                 "file_format": file_format,
                 "full_ids": full_ids,
                 "remote_addr": client_ip(request),
-                "filename": f"households-{stamp}.{file_format}",
                 **back_to_list(params.urlencode()),
             },
             rows_total=total,

@@ -44,10 +44,12 @@ def _fernet():
     return MultiFernet([Fernet(key) for key in settings.SAMMACHIP_FIELD_KEYS])
 
 
-def attach_result(job, data, name):
-    """Keep the produced file (bytes) on the job, encrypted (it may list people)."""
+def attach_result(job, data, name, *, ascii_name=""):
+    """Keep the produced file (bytes) on the job, encrypted (it may list people). ``name`` may
+    be Thai; ``ascii_name`` is what the download offers browsers that cannot read it."""
     job.result = _fernet().encrypt(data)
     job.result_name = name
+    job.params = {**job.params, "result_ascii_name": ascii_name}
 
 
 def result_bytes(job):
@@ -114,7 +116,13 @@ def job_run(*, job_id):
     try:
         _work[job.kind](job, progress)
     except JobFailed as failure:
-        _finish(job, Job.Status.FAILED, message=failure.message, problems=failure.problems[:500])
+        _finish(
+            job,
+            Job.Status.FAILED,
+            message=failure.message,
+            problems=failure.problems[:500],
+            rows_done=max(progress.done, job.rows_done),  # how far it went (a check: all)
+        )
         return
     except Exception:
         logger.exception("job %s (%s) failed", job.pk, job.kind)

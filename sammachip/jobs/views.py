@@ -3,6 +3,7 @@ script, and the result's download. A job is its owner's: anybody else gets 404. 
 admin site (``SammachipAdminSite.get_urls``), behind its login."""
 
 import io
+from urllib.parse import quote
 
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -48,6 +49,9 @@ def job_page(request, pk, admin_site):
         "status_text": job_status_text(job),
         "rows_text": job_rows_text(job),
         "status_url": reverse("admin:jobs_job_status", args=[job.pk]),
+        # A preview table (a big import's check) gets the page's whole width, as on the
+        # upload page: no navigation sidebar.
+        **({"is_nav_sidebar_enabled": False} if job.preview else {}),
         "download_url": (
             reverse("admin:jobs_job_download", args=[job.pk]) if job.result is not None else ""
         ),
@@ -80,5 +84,11 @@ def job_download(request, pk):
     response = FileResponse(
         io.BytesIO(services.result_bytes(job)), as_attachment=True, filename=job.result_name
     )
+    ascii_name = job.params.get("result_ascii_name")
+    if ascii_name and not job.result_name.isascii():
+        # The Thai name (RFC 6266 filename*) and an ASCII one for the browsers without it.
+        response["Content-Disposition"] = (
+            f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(job.result_name)}"
+        )
     response["Cache-Control"] = "no-store"
     return response

@@ -149,6 +149,29 @@ def test_admin_pages_have_no_wcag_violation(live_server, demo, new_page, usernam
     assert found == {}, f"\n{username}:\n" + readable(found)
 
 
+def test_job_pages_have_no_wcag_violation(live_server, demo, new_page):
+    """The user's job pages (a big export, the checks of a clean file and of one with a bad
+    row, each showing the import preview) and the admin home's panel of them."""
+    from sammachip.jobs.models import Job
+    from tests.browser.test_admin_crawl import make_jobs
+
+    user = demo["officer_phon"]
+    make_jobs(user)
+    page = new_page(DESKTOP, bypass_csp=True)
+    log_in(page, live_server.url, "officer_phon")
+    pages = ["/admin/"] + [
+        reverse("admin:jobs_job", args=[pk])
+        for pk in Job.objects.for_user(user).values_list("pk", flat=True)
+    ]
+    assert len(pages) == 4
+    found = {}
+    for path in pages:
+        violations = axe_violations(page, live_server.url + path)
+        if violations:
+            found[path] = violations
+    assert found == {}, "\n" + readable(found)
+
+
 def test_the_check_does_see_a_violation(live_server, demo, new_page):
     """An unlabelled box on a page is reported (the harness is not blind)."""
     page = new_page(DESKTOP, bypass_csp=True)

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from programs.models import Household
+from programs.resources import HouseholdResource
 from tests.browser.conftest import DESKTOP
 from tests.factories import TEST_PASSWORD, make_user, make_village
 from tests.programs.factories import make_household, make_occupation, valid_id
@@ -104,7 +105,11 @@ def test_officer_imports_a_list_seeing_every_value_first(
     book = openpyxl.load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes()))
     sheet = book.worksheets[0]
     names = [cell.value for cell in sheet[1]]
-    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == stored.pk)
+    # The printed columns come first: the ID column is found by its header.
+    id_column = names.index(str(HouseholdResource().fields["id"].column_name)) + 1
+    row = next(
+        r for r in range(2, sheet.max_row + 1) if sheet.cell(r, id_column).value == stored.pk
+    )
     sheet.cell(row, names.index("บ้านเลขที่") + 1).value = "88/8"
     edited = tmp_path / "แก้ไข.xlsx"
     book.save(edited)
