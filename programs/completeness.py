@@ -1,7 +1,8 @@
 """The completeness of the districts' yearly reports (issue 16), for provincial staff: per
 district of the province, the report's state, the date of its last step, the share of villages
 with complete records, and the days overdue since the year's deadline
-(``ProgrammeYear.report_deadline``). Six queries, whatever the number of districts.
+(``ProgrammeYear.report_deadline``). Six queries (five once the year's parameters are cached),
+whatever the number of districts.
 
 A village *takes part* in a year when it has households or a trainer team of that year. It is
 *complete* when every household of the year has ``income_before`` **and** the village has a
