@@ -378,8 +378,8 @@ def year_diff(previous, current):
                 "current": now,
                 "change": change,
                 "change_share": change_share,
-                "previous_text": _value_text(before, kind),
-                "current_text": _value_text(now, kind),
+                "previous_text": _value_text(before, kind, signed=key == "income_change"),
+                "current_text": _value_text(now, kind, signed=key == "income_change"),
                 "change_text": _change_text(change, kind),
                 "change_share_text": percent(change_share, signed=True)
                 if change_share is not None
@@ -389,11 +389,11 @@ def year_diff(previous, current):
     return rows
 
 
-def _value_text(value, kind):
+def _value_text(value, kind, signed=False):
     if value is None:
         return "—"
     if kind == "share":
-        return percent(value)
+        return percent(value, signed=signed)
     if kind == "money":
         return f"{value.quantize(Decimal('1')):,}"
     return f"{value:,}"

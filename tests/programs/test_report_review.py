@@ -16,8 +16,18 @@ def test_year_diff_has_change_columns():
     rows = {
         row["label"]: row
         for row in year_diff(
-            {"households": 10, "practising_share": "0.5", "mean_income_before": "2000.4"},
-            {"households": 12, "practising_share": "0.75", "mean_income_before": "1900"},
+            {
+                "households": 10,
+                "practising_share": "0.5",
+                "mean_income_before": "2000.4",
+                "income_change": "0.047",
+            },
+            {
+                "households": 12,
+                "practising_share": "0.75",
+                "mean_income_before": "1900",
+                "income_change": "0.056",
+            },
         )
     }
     households = rows["ครัวเรือนเป้าหมาย"]
@@ -27,6 +37,9 @@ def test_year_diff_has_change_columns():
     share = rows["ครัวเรือนที่ประกอบอาชีพ / ที่ฝึกอบรม"]
     assert share["change_text"] == "+25.0 จุด"
     assert share["change_share"] is None  # a share changes in points, not in per cent of itself
+    income = rows["รายได้เฉลี่ยจากอาชีพเปลี่ยนไป"]
+    assert (income["previous_text"], income["current_text"]) == ("+4.7%", "+5.6%")
+    assert income["change_text"] == "+0.9 จุด"
     money = rows["รายได้เฉลี่ยก่อนเข้าร่วม (บาท/เดือน)"]
     assert money["change_text"] == "-100"
     missing = rows["หมู่บ้านเป้าหมาย (มีทีมวิทยากร)"]
