@@ -6,12 +6,13 @@ approval snapshot (``reporting.district_snapshot``: the KPI row and, since this 
 households by stage, sages, groups and products); a snapshot taken before it stored those counts is
 completed from the live records, counted once for all such district-years.
 
-Households by stage are the only counts about households in a cell: per fiscal year the approved
-districts form one table (district × stage) and go through ``public_stats.suppress`` with the floors
-and column costs of ``/stats/``. When those districts' counts equal the live ones (the usual case),
-the cells are taken from ``/stats/`` itself (``public_stats.programme_figures``), so the two
-publications show each district's line with the same hidden cells and together reveal nothing that
-``/stats/`` alone does not. The column totals of the approved districts are not published (their
+Households by stage are the only counts about households in a cell, and they follow the disclosure
+rule of ``/stats/`` (``public_stats.suppress``, its floors and column costs). Where a district's
+counts equal the live ones (the usual case),
+its cells are taken from ``/stats/`` itself (``public_stats.programme_figures``), so the two
+publications show that district's line with the same hidden cells and together reveal nothing that
+``/stats/`` alone does not; the other lines of the year (snapshots the records have moved past)
+are suppressed together. The column totals of the approved districts are not published (their
 difference from the province totals of ``/stats/`` would describe the districts not yet approved).
 The shares follow rule 4 of ``public_stats`` (``_derive``); the income change only when at least
 five households have both incomes. Village, sage, group and product counts are published as they
@@ -301,20 +302,28 @@ def compute_district_years():
 
 
 def suppress_year(fiscal_year, rows, live):
-    """Give each row of one fiscal year its ``figures`` (suppressed cells, derived shares)."""
-    same_as_live = all(
-        row.counts["statuses"] == live[(row.code, fiscal_year)]["statuses"] for row in rows
-    )
-    stats = public_stats.programme_figures(fiscal_year=fiscal_year) if same_as_live else None
-    tables = None if stats else suppress_rows(rows)
-    for index, row in enumerate(rows):
-        published = stats.district(row.code) if stats else None
+    """Give each row of one fiscal year its ``figures`` (suppressed cells, derived shares).
+
+    A row whose stage counts equal the records' takes its line from ``/stats/`` (same cells
+    hidden: the two publications together add nothing); the others (snapshots the records have
+    moved past) go through ``suppress_rows`` together."""
+    same = [
+        row for row in rows if row.counts["statuses"] == live[(row.code, fiscal_year)]["statuses"]
+    ]
+    stats = public_stats.programme_figures(fiscal_year=fiscal_year) if same else None
+    lines = {}
+    for row in same:
+        published = stats.district(row.code)
         if published is not None:
-            statuses, total = published.statuses, published.total
-        else:
-            cells = tables[index] if tables else suppress_rows([row])[0]
-            statuses = {s.value: cell for s, cell in zip(STATUSES, cells, strict=False)}
-            total = cells[-1]
+            lines[row.code] = ({**published.statuses}, published.total)
+    own = [row for row in rows if row.code not in lines]
+    for row, cells in zip(own, suppress_rows(own) if own else [], strict=True):
+        lines[row.code] = (
+            {s.value: cell for s, cell in zip(STATUSES, cells, strict=False)},
+            cells[-1],
+        )
+    for row in rows:
+        statuses, total = lines[row.code]
         figures = public_stats.Figures(code=row.code, name=row.name, statuses=statuses, total=total)
         public_stats._derive(figures)
         if (row.kpis.get("households_with_income") or 0) >= public_stats.SMALL_CELL:

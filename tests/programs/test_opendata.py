@@ -135,6 +135,29 @@ def test_figures_come_from_the_snapshot(client, programme):
 
 
 @pytest.mark.django_db
+def test_a_line_equal_to_the_records_is_the_stats_line(programme, monkeypatch):
+    # /stats/'s line of อ.เมือง, marked so that it cannot come about by chance: the files show
+    # exactly it, even though อ.พล's snapshot differs from the records in the same year.
+    real = public_stats.programme_figures
+
+    def marked(*, fiscal_year):
+        figures = real(fiscal_year=fiscal_year)
+        line = figures.district("4001")
+        line.statuses = {**line.statuses, "dropped": public_stats.Cell(0, hidden=True)}
+        return figures
+
+    monkeypatch.setattr(public_stats, "programme_figures", marked)
+    approve("4001")
+    moved = approve("4012")
+    moved.snapshot["counts"]["statuses"]["target"] = 9  # the records moved past the snapshot
+    DistrictReport.objects.filter(pk=moved.pk).update(snapshot=moved.snapshot)
+    rows = {row.code: row for row in opendata.compute_district_years()}
+    assert rows["4001"].figures.statuses["dropped"].hidden
+    assert rows["4012"].figures.statuses["target"].value == 9
+    assert not rows["4012"].figures.statuses["dropped"].hidden
+
+
+@pytest.mark.django_db
 def test_the_footer_links_the_page(client, geography):
     page = client.get("/about/").content.decode()
     assert 'href="/opendata/"' in page
