@@ -7,6 +7,7 @@ class ProgramsConfig(AppConfig):
 
     def ready(self):
         from programs.models import (
+            DistrictReport,
             Household,
             Occupation,
             OccupationGroup,
@@ -26,6 +27,7 @@ class ProgramsConfig(AppConfig):
             Product,
             Occupation,
             ProgrammeYear,  # the targets the public figures are measured against
+            DistrictReport,  # /opendata/ publishes approved district-years only
             m2m=[Sage.expertise.through],
         )
 

@@ -188,15 +188,29 @@ def report_return(*, district, fiscal_year, user, comment):
 
 
 def district_snapshot(*, district, fiscal_year):
-    """The district-year's figures as approved (``programs.kpis.district_kpis``), as JSON."""
-    from programs.kpis import district_kpis
+    """The district-year's figures as approved (``programs.kpis.district_kpis``; ``counts``: the
+    households by stage, sages, groups and products that /opendata/ publishes), as JSON."""
+    from programs.kpis import district_kpis, kpi_breakdown
+    from programs.models import Household
+    from programs.opendata import year_counts
 
-    rows = district_kpis(fiscal_year=fiscal_year, districts=[_district_id(district)])
+    code = _district_id(district)
+    rows = district_kpis(fiscal_year=fiscal_year, districts=[code])
     figures = rows[0] if rows else {}
+    counts = year_counts([(code, fiscal_year)])[(code, fiscal_year)]
+    breakdown = kpi_breakdown(
+        fiscal_year=fiscal_year, households=Household.objects.filter(district=code)
+    )
     taken_at = timezone.now()
     return json.loads(
         json.dumps(
-            {"fiscal_year": fiscal_year, "taken_at": taken_at, "kpis": figures},
+            {
+                "fiscal_year": fiscal_year,
+                "taken_at": taken_at,
+                "kpis": figures,
+                "counts": counts,
+                "breakdown": breakdown,
+            },
             cls=DjangoJSONEncoder,
         )
     )

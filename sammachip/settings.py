@@ -401,6 +401,16 @@ SAMMACHIP_OFFICE_ADDRESS = os.environ.get(
     "ศาลากลางจังหวัดขอนแก่น ถนนศูนย์ราชการ ตำบลในเมือง อำเภอเมืองขอนแก่น จังหวัดขอนแก่น 40000",
 )
 SAMMACHIP_OFFICE_PHONE = os.environ.get("SAMMACHIP_OFFICE_PHONE", "0 4324 4871")
+# The licence of /opendata/ (programs/opendata.py): catalogue id, title stated in Thai, URL.
+SAMMACHIP_OPENDATA_LICENCE = {
+    "id": os.environ.get("SAMMACHIP_OPENDATA_LICENCE_ID", "cc-by-4.0"),
+    "title": os.environ.get(
+        "SAMMACHIP_OPENDATA_LICENCE_TITLE", "ครีเอทีฟคอมมอนส์ แสดงที่มา 4.0 สากล (CC BY 4.0)"
+    ),
+    "url": os.environ.get(
+        "SAMMACHIP_OPENDATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/deed.th"
+    ),
+}
 
 # A load balancer probes /healthz over plain HTTP inside the private network (docs/deploy.md):
 # that one path is never redirected to HTTPS.

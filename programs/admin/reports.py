@@ -4,6 +4,8 @@ comment, reopen with a reason) and the admin-home panel: an officer's district-y
 returned report first, provincial staff's queue of submitted districts with counts. Every step
 goes through ``programs.reporting``."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -15,7 +17,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from programs import completeness, quality, reporting
+from programs import completeness, kpis, quality, reporting
 from programs.models import (
     DistrictReport,
     DistrictReportEvent,
@@ -28,6 +30,7 @@ from programs.report_home import submit_url
 from sammachip import thaidate
 from sammachip.admin_tools import ReadOnlyAdminMixin
 from sammachip.scoping import DistrictScopedAdminMixin, user_can_access
+from sammachip.templatetags.numbers import percent
 from villages.models import District
 
 
@@ -274,6 +277,8 @@ class DistrictReportAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.Mo
                 report.refresh_from_db()
                 self.message_user(request, reporting.describe(report), messages.SUCCESS)
                 return redirect("admin:index")
+        review_kpis = _review_kpis(report)
+        previous = previous_approved(report)
         return TemplateResponse(
             request,
             "admin/programs/districtreport/review.html",
@@ -286,7 +291,12 @@ class DistrictReportAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.Mo
                 "counts": district_counts(
                     district=report.district_id, fiscal_year=report.fiscal_year
                 ),
-                "kpis": _review_kpis(report),
+                "kpis": review_kpis,
+                "previous": previous,
+                "diff": year_diff(previous.snapshot.get("kpis") or {}, review_kpis["figures"])
+                if previous
+                else [],
+                "breakdown": _review_breakdown(report, review_kpis),
                 "events": report.events.select_related("user").order_by("created_at", "id"),
                 "form": form,
             },
@@ -296,11 +306,120 @@ class DistrictReportAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.Mo
 def _review_kpis(report):
     """The KPIs the reviewer reads: the approved snapshot, or the live figures until then."""
     if report.status == DistrictReport.Status.APPROVED and report.snapshot:
-        return {"figures": report.snapshot.get("kpis") or {}, "approved": True}
+        return {
+            "figures": report.snapshot.get("kpis") or {},
+            "approved": True,
+            "breakdown": report.snapshot.get("breakdown"),
+        }
     snapshot = reporting.district_snapshot(
         district=report.district_id, fiscal_year=report.fiscal_year
     )
-    return {"figures": snapshot["kpis"], "approved": False}
+    return {"figures": snapshot["kpis"], "approved": False, "breakdown": snapshot["breakdown"]}
+
+
+def previous_approved(report):
+    """The district's latest approved report of an earlier fiscal year (with its snapshot), or
+    None: what the review page compares this year with."""
+    return (
+        DistrictReport.objects.filter(
+            district_id=report.district_id,
+            fiscal_year__lt=report.fiscal_year,
+            status=DistrictReport.Status.APPROVED,
+        )
+        .exclude(snapshot__isnull=True)
+        .order_by("-fiscal_year")
+        .first()
+    )
+
+
+# The figures the review page compares with the previous approved year: key of the KPI row,
+# label, kind ("count": change and % change; "share": change in percentage points; "money").
+DIFF_ROWS = (
+    ("households", _("ครัวเรือนเป้าหมาย"), "count"),
+    ("trained", _("ฝึกอบรมแล้ว"), "count"),
+    ("practising", _("ประกอบอาชีพ (รวมที่รวมกลุ่ม)"), "count"),
+    ("dropped", _("เลิก"), "count"),
+    ("listed_villages", _("หมู่บ้านที่มีครัวเรือนเป้าหมาย"), "count"),
+    ("villages", _("หมู่บ้านเป้าหมาย (มีทีมวิทยากร)"), "count"),
+    ("grouped_villages", _("หมู่บ้านเป้าหมายที่มีกลุ่มอาชีพ"), "count"),
+    ("mean_income_before", _("รายได้เฉลี่ยก่อนเข้าร่วม (บาท/เดือน)"), "money"),
+    ("mean_income_after", _("รายได้เฉลี่ยหลังเข้าร่วม (บาท/เดือน)"), "money"),
+    ("practising_share", _("ครัวเรือนที่ประกอบอาชีพ / ที่ฝึกอบรม"), "share"),
+    ("income_change", _("รายได้เฉลี่ยจากอาชีพเปลี่ยนไป"), "share"),
+    ("group_share", _("หมู่บ้านที่มีกลุ่มอาชีพ"), "share"),
+)
+
+
+def _number(value):
+    if value is None or value == "":
+        return None
+    return Decimal(str(value))
+
+
+def year_diff(previous, current):
+    """Rows ``{label, kind, previous, current, change, change_share}`` comparing two KPI rows
+    (``district_kpis`` as stored in a snapshot: numbers may be strings). ``change`` is current −
+    previous (for a share: in percentage points), ``change_share`` the change over the previous
+    value (counts and money only; None when either is missing or the previous is 0)."""
+    rows = []
+    for key, label, kind in DIFF_ROWS:
+        before, now = _number(previous.get(key)), _number(current.get(key))
+        change = None if before is None or now is None else now - before
+        if kind == "share" and change is not None:
+            change *= 100
+        change_share = (
+            change / before if kind != "share" and change is not None and before else None
+        )
+        rows.append(
+            {
+                "label": label,
+                "kind": kind,
+                "previous": before,
+                "current": now,
+                "change": change,
+                "change_share": change_share,
+                "previous_text": _value_text(before, kind, signed=key == "income_change"),
+                "current_text": _value_text(now, kind, signed=key == "income_change"),
+                "change_text": _change_text(change, kind),
+                "change_share_text": percent(change_share, signed=True)
+                if change_share is not None
+                else "",
+            }
+        )
+    return rows
+
+
+def _value_text(value, kind, signed=False):
+    if value is None:
+        return "—"
+    if kind == "share":
+        return percent(value, signed=signed)
+    if kind == "money":
+        return f"{value.quantize(Decimal('1')):,}"
+    return f"{value:,}"
+
+
+def _change_text(change, kind):
+    if change is None:
+        return "—"
+    if kind == "share":
+        change = change.quantize(Decimal("0.1"))
+        return _("%(sign)s%(n)s จุด") % {"sign": "+" if change > 0 else "", "n": f"{change:,}"}
+    if kind == "money":
+        change = change.quantize(Decimal("1"))
+    return f"+{change:,}" if change > 0 else f"{change:,}"
+
+
+def _review_breakdown(report, review_kpis):
+    """The district-year's KPIs by occupation type and by target group: as in the snapshot (the
+    approved one, or the one just taken from the records), else from the records (a snapshot
+    approved before it stored them)."""
+    if review_kpis.get("breakdown"):
+        return review_kpis["breakdown"]
+    return kpis.kpi_breakdown(
+        fiscal_year=report.fiscal_year,
+        households=Household.objects.filter(district=report.district_id),
+    )
 
 
 def district_report_probe(district):

@@ -17,6 +17,7 @@ class PortalPagesSitemap(Sitemap):
             "programs:sage_list",
             "villages:district_list",
             "site:stats",
+            "site:opendata",
             "site:about",
             "site:privacy",
         ]

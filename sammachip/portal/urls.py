@@ -6,7 +6,7 @@ from django.templatetags.static import static
 from django.urls import path
 
 from sammachip import views as core_views
-from sammachip.portal import districts, sages, views
+from sammachip.portal import districts, opendata, sages, views
 
 app_name = "site"
 
@@ -21,6 +21,10 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("stats/csv", views.stats_csv, name="stats_csv"),
+    path("opendata/", opendata.OpenDataView.as_view(), name="opendata"),
+    path("opendata/<slug:slug>.csv", opendata.dataset_csv, name="opendata_csv"),
+    path("opendata/<slug:slug>.json", opendata.dataset_json, name="opendata_json"),
+    path("opendata/<slug:slug>/metadata.json", opendata.dataset_metadata, name="opendata_metadata"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("healthz", core_views.healthz, name="healthz"),

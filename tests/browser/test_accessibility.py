@@ -82,6 +82,7 @@ def public_pages():
         "/districts/",
         "/districts/4012/",
         "/stats/",
+        "/opendata/",
         "/about/",
         "/privacy/",
     ]

@@ -146,6 +146,7 @@ PAGES = [
     ("sages", "/sages/"),
     ("district", "/districts/4012/"),
     ("stats", "/stats/"),
+    ("opendata", "/opendata/"),
     ("about", "/about/"),
 ]
 

@@ -115,6 +115,17 @@ def secrets():
 
 def test_no_public_page_reveals_a_household_an_id_or_a_private_phone(client, demo):
     year = demo["year"]
+    # Every district-year approved, so that /opendata/'s files hold rows too.
+    from programs import reporting
+    from programs.models import DistrictReport
+
+    for district, fiscal_year in set(Household.objects.values_list("district_id", "fiscal_year")):
+        DistrictReport.objects.create(
+            district_id=district,
+            fiscal_year=fiscal_year,
+            status=DistrictReport.Status.APPROVED,
+            snapshot=reporting.district_snapshot(district=district, fiscal_year=fiscal_year),
+        )
     pages = crawl(
         client,
         [
@@ -132,7 +143,18 @@ def test_no_public_page_reveals_a_household_an_id_or_a_private_phone(client, dem
     assert any(re.fullmatch(r"/sages/\d+/", url) for url in crawled)
     assert any(re.fullmatch(r"/districts/\d{4}/", url) for url in crawled)
     assert any(re.fullmatch(r"/articles/\d+/", url) for url in crawled)
-    for url in ["/sages/", "/districts/", "/stats/", "/about/", "/privacy/", "/articles/"]:
+    for url in [
+        "/sages/",
+        "/districts/",
+        "/stats/",
+        "/opendata/",
+        "/opendata/households.csv",
+        "/opendata/households.json",
+        "/opendata/households/metadata.json",
+        "/about/",
+        "/privacy/",
+        "/articles/",
+    ]:
         assert url in crawled, url
     # The secrets are real: the data has households with names, IDs and phones.
     hidden = secrets()
