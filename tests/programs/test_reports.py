@@ -1,0 +1,98 @@
+"""The reports in the department's shapes (``programs.reports``): approved data only, the
+figures equal to ``district_kpis`` for the same data, xlsx with real cells."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from programs import reporting, reports
+from programs.kpis import district_kpis
+from programs.models import DistrictReport, ExportLog
+from tests.programs.test_reporting import make_reportable
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def approved(programme, phon_officer, province_staff):
+    """อ.พล's FY 2568 submitted and approved through the service; อ.เมือง left open."""
+    make_reportable(programme)
+    reporting.report_submit(district="4012", fiscal_year=2568, user=phon_officer)
+    reporting.report_approve(district="4012", fiscal_year=2568, user=province_staff)
+    return programme
+
+
+def test_kpi_report_figures_equal_district_kpis(approved):
+    expected = district_kpis(fiscal_year=2568, districts=["4012"])[0]
+    report = reports.kpi_report(fiscal_year=2568)
+    rows = {row["district_code"]: row for row in report["rows"]}
+    phon = rows["4012"]
+    assert phon["status"] == DistrictReport.Status.APPROVED
+    assert phon["approved_on"] == DistrictReport.objects.get(district="4012").approved_on
+    for key, _header, _format in reports.KPI_COLUMNS:
+        assert phon["figures"][key] == expected[key], key
+    assert report["totals"]["households"] == expected["households"]
+    assert report["totals"]["practising_share"] == expected["practising_share"]
+
+
+def test_kpi_report_lists_districts_not_approved_without_figures(approved):
+    report = reports.kpi_report(fiscal_year=2568)
+    rows = {row["district_code"]: row for row in report["rows"]}
+    muang = rows["4001"]
+    assert muang["status"] == DistrictReport.Status.OPEN
+    assert muang["figures"] is None and muang["approved_on"] is None
+    assert report["approved"] == ["4012"]
+    # The breakdowns count the approved district's household only (อ.เมือง has one too).
+    assert sum(row["households"] for row in report["target_groups"]) == 1
+    assert sum(row["households"] for row in report["occupation_types"]) == 1
+
+
+def test_kpi_report_shows_the_snapshot_not_the_live_data(approved):
+    from programs.models import Household
+
+    approved_figures = district_kpis(fiscal_year=2568, districts=["4012"])[0]
+    # A derived column passes the lock (follow-ups after the approval day move it); the
+    # report still shows what was approved.
+    Household.objects.filter(district="4012").update(income_after=Decimal("9999"))
+    live = district_kpis(fiscal_year=2568, districts=["4012"])[0]
+    report = reports.kpi_report(fiscal_year=2568, districts=["4012"])
+    shown = report["rows"][0]["figures"]["mean_income_after"]
+    assert shown == approved_figures["mean_income_after"]
+    assert live["mean_income_after"] == Decimal("9999") != shown
+
+
+def test_kpi_xlsx_has_real_cells_be_dates_and_a4(approved, tmp_path):
+    report = reports.kpi_report(fiscal_year=2568)
+    path = tmp_path / "kpi.xlsx"
+    reports.write_kpi_xlsx(path, report, scope_words="จังหวัดขอนแก่น")
+    book = load_workbook(path)
+    sheet = book["รายอำเภอ"]
+    assert sheet["A1"].value == reports.KPI_TITLE
+    header = next(
+        row for row in sheet.iter_rows(min_row=1, max_row=10) if row[0].value == "รหัสอำเภอ"
+    )
+    headers = [cell.value for cell in header]
+    assert headers[3] == "วันที่อนุมัติ"
+    phon = next(row for row in sheet.iter_rows() if row[0].value == "4012")
+    approved_on = DistrictReport.objects.get(district="4012").approved_on
+    assert phon[3].value == datetime.datetime.combine(approved_on, datetime.time())
+    assert phon[3].number_format == reports.EXCEL_BE_DATE
+    households = phon[headers.index("ครัวเรือนเป้าหมาย")]
+    assert households.value == 1 and households.data_type == "n"
+    share = phon[headers.index("ตัวชี้วัด 1: ร้อยละที่ประกอบอาชีพ")]
+    assert share.value == 1.0 and share.number_format == reports.EXCEL_PERCENT
+    muang = next(row for row in sheet.iter_rows() if row[0].value == "4001")
+    assert muang[2].value == "เปิดบันทึกข้อมูล"
+    assert all(cell.value is None for cell in muang[3:])
+    assert int(sheet.page_setup.paperSize) == 9  # A4
+    assert sheet.page_setup.orientation == "landscape"
+    assert set(book.sheetnames) == {"รายอำเภอ", "ตามประเภทอาชีพ", "ตามกลุ่มเป้าหมาย"}
+
+
+def test_record_writes_the_export_log(province_staff):
+    reports.record(kind="kpi", fiscal_year=2568, file_format="xlsx", rows=26, user=province_staff)
+    log = ExportLog.objects.get()
+    assert log.filters == "report=kpi&fiscal_year=2568"
+    assert log.row_count == 26 and not log.full_ids
