@@ -317,3 +317,289 @@ def record(
         full_ids=False,
         remote_addr=remote_addr,
     )
+
+
+def village_report(*, fiscal_year, districts=None, villages=None):
+    """The village information report of ``fiscal_year``: one section per village taking part
+    that year (households or a trainer team), of ``districts`` or ``villages`` (codes) or the
+    whole province, in code order. Each section: ``village``, ``district_name``, ``status_label``
+    and ``approved_on`` of its district's report (a village of a district not approved is
+    marked so: its figures may still change), ``sages``, ``teams`` (occupation, sage, members),
+    ``households`` (masked ID, stage, incomes, group), ``sessions``, ``follow_ups``, ``groups``,
+    ``products``. A fixed number of queries whatever the number of villages."""
+    from django.db.models import Count, Prefetch, Q
+
+    from programs.models import (
+        DistrictReport,
+        FollowUp,
+        Household,
+        OccupationGroup,
+        Product,
+        Sage,
+        TeamMember,
+        TrainerTeam,
+        TrainingSession,
+    )
+    from villages.models import Village
+
+    households = Household.objects.filter(fiscal_year=fiscal_year)
+    teams = TrainerTeam.objects.filter(fiscal_year=fiscal_year)
+    if districts is not None:
+        households = households.filter(district__in=list(districts))
+        teams = teams.filter(district__in=list(districts))
+    if villages is not None:
+        households = households.filter(village__in=list(villages))
+        teams = teams.filter(village__in=list(villages))
+    codes = set(households.values_list("village_id", flat=True)) | set(
+        teams.values_list("village_id", flat=True)
+    )
+    reports = {r.district_id: r for r in DistrictReport.objects.filter(fiscal_year=fiscal_year)}
+    sections = {}
+    for village in (
+        Village.objects.filter(pk__in=codes)
+        .select_related("subdistrict", "district")
+        .order_by("code")
+    ):
+        report = reports.get(village.district_id)
+        status = report.status if report else DistrictReport.Status.OPEN
+        approved = status == DistrictReport.Status.APPROVED
+        sections[village.pk] = {
+            "village": village,
+            "village_name": str(village.name_th),
+            "moo": village.moo,
+            "subdistrict_name": village.subdistrict.name_th,
+            "district_name": village.district.name_th,
+            "status_label": str(DistrictReport.Status(status).label),
+            "approved_on": report.approved_on if approved else None,
+            "sages": [],
+            "teams": [],
+            "households": [],
+            "sessions": [],
+            "follow_ups": [],
+            "groups": [],
+            "products": [],
+        }
+    for sage in Sage.objects.filter(village__in=codes).order_by("first_name", "pk"):
+        sections[sage.village_id]["sages"].append({"name": sage.full_name})
+    for team in (
+        teams.filter(village__in=codes)
+        .select_related("sage", "occupation")
+        .prefetch_related(Prefetch("members", TeamMember.objects.order_by("pk")))
+        .order_by("pk")
+    ):
+        sections[team.village_id]["teams"].append(
+            {
+                "occupation": team.occupation.name,
+                "sage": team.sage.full_name,
+                "members": [f"{m.full_name} ({m.get_role_display()})" for m in team.members.all()],
+            }
+        )
+    for session in (
+        TrainingSession.objects.filter(team__in=teams.filter(village__in=codes))
+        .select_related("team__occupation")
+        .annotate(attendee_count=Count("attendees"))
+        .order_by("start_date", "pk")
+    ):
+        sections[session.team.village_id]["sessions"].append(
+            {
+                "occupation": session.team.occupation.name,
+                "start_date": session.start_date,
+                "end_date": session.end_date,
+                "place": session.get_place_display(),
+                "attendees": session.attendee_count,
+            }
+        )
+    for household in (
+        households.filter(village__in=codes)
+        .select_related("occupation", "group")
+        .order_by("first_name", "last_name", "pk")
+    ):
+        sections[household.village_id]["households"].append(
+            {
+                "name": household.full_name,
+                "house_no": household.house_no,
+                "citizen_id": household.citizen_id_masked,
+                "occupation": household.occupation.name if household.occupation else "",
+                "stage": household.get_status_display(),
+                "income_before": household.income_before,
+                "income_after": household.income_after,
+                "group": household.group.name if household.group else "",
+            }
+        )
+    for follow_up in (
+        FollowUp.objects.filter(household__in=households.filter(village__in=codes))
+        .select_related("household")
+        .order_by("visited_on", "pk")
+    ):
+        sections[follow_up.household.village_id]["follow_ups"].append(
+            {
+                "household": follow_up.household.full_name,
+                "visited_on": follow_up.visited_on,
+                "practising": _("ยังประกอบอาชีพ") if follow_up.practising else _("เลิกประกอบอาชีพ"),
+                "monthly_income": follow_up.monthly_income,
+            }
+        )
+    for group in (
+        OccupationGroup.objects.filter(village__in=codes)
+        .select_related("occupation")
+        .annotate(member_count=Count("members", filter=Q(members__fiscal_year=fiscal_year)))
+        .order_by("name")
+    ):
+        sections[group.village_id]["groups"].append(
+            {
+                "name": group.name,
+                "occupation": group.occupation.name,
+                "founded_on": group.founded_on,
+                "members": group.member_count,
+            }
+        )
+    for product in Product.objects.filter(village__in=codes).order_by("name"):
+        sections[product.village_id]["products"].append(
+            {
+                "name": product.name,
+                "category": product.get_category_display(),
+                "stars": product.stars,
+            }
+        )
+    return {
+        "fiscal_year": fiscal_year,
+        "villages": list(sections.values()),
+        "generated_at": timezone.now(),
+    }
+
+
+# The tables of a village section: (key, Thai title, [(field, header, format, width)]).
+VILLAGE_TABLES = [
+    ("sages", "ปราชญ์ชุมชน", [("name", "ชื่อ-สกุล", None, 30)]),
+    (
+        "teams",
+        "ทีมวิทยากรสัมมาชีพ",
+        [
+            ("occupation", "อาชีพที่ฝึก", None, 22),
+            ("sage", "ปราชญ์", None, 24),
+            ("members", "สมาชิกทีม", None, 60),
+        ],
+    ),
+    (
+        "households",
+        "ครัวเรือนเป้าหมาย",
+        [
+            ("name", "ชื่อ-สกุล", None, 26),
+            ("house_no", "บ้านเลขที่", None, 10),
+            ("citizen_id", "เลขประจำตัวประชาชน (ปิดบางส่วน)", None, 20),
+            ("occupation", "อาชีพ", None, 18),
+            ("stage", "สถานะ", None, 16),
+            ("income_before", "รายได้ก่อน (บาท/เดือน)", EXCEL_MONEY, 14),
+            ("income_after", "รายได้หลัง (บาท/เดือน)", EXCEL_MONEY, 14),
+            ("group", "กลุ่มอาชีพ", None, 20),
+        ],
+    ),
+    (
+        "sessions",
+        "การฝึกอบรม",
+        [
+            ("occupation", "อาชีพ", None, 20),
+            ("start_date", "วันเริ่ม", EXCEL_BE_DATE, 14),
+            ("end_date", "วันสิ้นสุด", EXCEL_BE_DATE, 14),
+            ("place", "สถานที่", None, 18),
+            ("attendees", "ผู้เข้าอบรม", EXCEL_COUNT, 10),
+        ],
+    ),
+    (
+        "follow_ups",
+        "การติดตามผล",
+        [
+            ("household", "ครัวเรือน", None, 26),
+            ("visited_on", "วันที่ติดตาม", EXCEL_BE_DATE, 14),
+            ("practising", "ผลการติดตาม", None, 16),
+            ("monthly_income", "รายได้ต่อเดือน (บาท)", EXCEL_MONEY, 14),
+        ],
+    ),
+    (
+        "groups",
+        "กลุ่มอาชีพ",
+        [
+            ("name", "ชื่อกลุ่ม", None, 26),
+            ("occupation", "อาชีพ", None, 18),
+            ("founded_on", "วันที่ก่อตั้ง", EXCEL_BE_DATE, 14),
+            ("members", "สมาชิก (ครัวเรือนปีนี้)", EXCEL_COUNT, 12),
+        ],
+    ),
+    (
+        "products",
+        "ผลิตภัณฑ์",
+        [
+            ("name", "ชื่อผลิตภัณฑ์", None, 26),
+            ("category", "ประเภท OTOP", None, 18),
+            ("stars", "ระดับดาว", EXCEL_COUNT, 10),
+        ],
+    ),
+]
+
+
+def village_heading(section):
+    return _("หมู่ที่ %(moo)s บ้าน%(name)s ตำบล%(sub)s อำเภอ%(district)s") % {
+        "moo": section["moo"],
+        "name": section["village_name"].removeprefix("บ้าน"),
+        "sub": section["subdistrict_name"],
+        "district": section["district_name"],
+    }
+
+
+def _cell_value(value):
+    if isinstance(value, list):
+        return ", ".join(value)
+    return value
+
+
+def write_village_xlsx(target, report):
+    """The village report as xlsx: one sheet per village (named by its code), each with the
+    village's heading and its tables one below the other, A4 landscape, fitted to the page
+    width."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    if not report["villages"]:
+        sheet = workbook.create_sheet("ไม่มีข้อมูล")
+        sheet["A1"] = VILLAGE_TITLE
+        sheet["A2"] = _("ไม่มีหมู่บ้านที่มีข้อมูลในปีงบประมาณ %(year)s") % {"year": report["fiscal_year"]}
+    for section in report["villages"]:
+        sheet = workbook.create_sheet(section["village"].code)
+        state = section["status_label"]
+        if section["approved_on"]:
+            state += " " + thaidate.format_thai_date(section["approved_on"])
+        row = _heading(
+            sheet,
+            [
+                VILLAGE_TITLE,
+                village_heading(section),
+                _("ปีงบประมาณ %(year)s · สถานะรายงานของอำเภอ: %(state)s")
+                % {"year": report["fiscal_year"], "state": state},
+                settings.SAMMACHIP_OFFICE_NAME,
+            ],
+            8,
+        )
+        widths = {}
+        for key, title, columns in VILLAGE_TABLES:
+            sheet.cell(row=row, column=1, value=title).font = Font(bold=True, size=12)
+            row += 1
+            _header_row(sheet, row, [header for _f, header, _fmt, _w in columns])
+            sheet.row_dimensions[row].height = 32
+            for index, (_f, _h, _fmt, width) in enumerate(columns, start=1):
+                widths[index] = max(widths.get(index, 0), width)
+            items = section[key]
+            if not items:
+                row += 1
+                sheet.cell(row=row, column=1, value=_("— ไม่มี —"))
+            for item in items:
+                row += 1
+                for index, (field, _h, number_format, _w) in enumerate(columns, start=1):
+                    _put(sheet, row, index, _cell_value(item[field]), number_format)
+            row += 2
+        for index, width in widths.items():
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        _print_setup(sheet, landscape=True)
+    workbook.save(target)

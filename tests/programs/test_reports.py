@@ -96,3 +96,51 @@ def test_record_writes_the_export_log(province_staff):
     log = ExportLog.objects.get()
     assert log.filters == "report=kpi&fiscal_year=2568"
     assert log.row_count == 26 and not log.full_ids
+
+
+def test_village_report_sections(approved):
+    from programs.models import Household
+
+    report = reports.village_report(fiscal_year=2568, districts=["4012"])
+    assert [s["village"].code for s in report["villages"]] == [approved["phon"]["village"].code]
+    section = report["villages"][0]
+    assert section["status_label"] == "อนุมัติแล้ว" and section["approved_on"] is not None
+    assert section["sages"] == [{"name": approved["phon"]["sage"].full_name}]
+    assert section["teams"][0]["sage"] == approved["phon"]["sage"].full_name
+    household = Household.objects.get(pk=approved["phon"]["household"].pk)
+    row = section["households"][0]
+    assert row["citizen_id"] == household.citizen_id_masked
+    assert "xxxxx" in row["citizen_id"] and household.citizen_id not in str(report)
+    assert row["income_before"] == Decimal("2000")
+    assert len(section["sessions"]) == 1 and section["sessions"][0]["attendees"] == 1
+    assert section["follow_ups"][0]["monthly_income"] == Decimal("2100")
+
+
+def test_village_report_marks_a_district_not_approved(approved):
+    report = reports.village_report(fiscal_year=2568, districts=["4001"])
+    assert report["villages"][0]["status_label"] == "เปิดบันทึกข้อมูล"
+    assert report["villages"][0]["approved_on"] is None
+
+
+def test_village_xlsx_one_sheet_per_village(approved, tmp_path):
+    report = reports.village_report(fiscal_year=2568)
+    path = tmp_path / "villages.xlsx"
+    reports.write_village_xlsx(path, report)
+    book = load_workbook(path)
+    codes = [s["village"].code for s in report["villages"]]
+    assert book.sheetnames == codes and len(codes) == 2
+    sheet = book[approved["phon"]["village"].code]
+    assert sheet["A1"].value == reports.VILLAGE_TITLE
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if cell.value}
+    assert "ครัวเรือนเป้าหมาย" in cells and "การติดตามผล" in cells
+    masked = next(v for v in cells if isinstance(v, str) and "xxxxx" in v)
+    assert masked.count("x") == 7
+    income = next(cell for row in sheet.iter_rows() for cell in row if cell.value == 2000)
+    assert income.number_format == "#,##0.00"
+    visited = next(
+        cell
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value == datetime.datetime(2025, 3, 1)
+    )
+    assert visited.number_format == reports.EXCEL_BE_DATE
