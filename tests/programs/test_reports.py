@@ -144,3 +144,63 @@ def test_village_xlsx_one_sheet_per_village(approved, tmp_path):
         if cell.value == datetime.datetime(2025, 3, 1)
     )
     assert visited.number_format == reports.EXCEL_BE_DATE
+
+
+def test_command_writes_the_kpi_report_and_records_it(approved, tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "kpi.xlsx"
+    call_command(
+        "programme_report", "--fiscal-year", "2568", "--format", "xlsx", "--output", str(path)
+    )
+    sheet = load_workbook(path)["รายอำเภอ"]
+    phon = next(row for row in sheet.iter_rows() if row[0].value == "4012")
+    assert phon[4].value == 1  # households, from the snapshot
+    log = ExportLog.objects.get()
+    assert log.source == ExportLog.Source.COMMAND
+    assert log.filters == "report=kpi&fiscal_year=2568" and log.file_format == "xlsx"
+
+
+def test_command_village_report_of_one_village(approved, tmp_path):
+    from django.core.management import call_command
+
+    code = approved["phon"]["village"].code
+    path = tmp_path / "village.xlsx"
+    call_command(
+        "programme_report",
+        "--fiscal-year=2568",
+        f"--village={code}",
+        "--format=xlsx",
+        f"--output={path}",
+    )
+    assert load_workbook(path).sheetnames == [code]
+    assert ExportLog.objects.get().filters == f"report=villages&fiscal_year=2568&village={code}"
+
+
+def test_command_refuses_a_ce_year_and_an_unknown_district(geography, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    out = str(tmp_path / "x.xlsx")
+    with pytest.raises(CommandError, match="2568"):
+        call_command("programme_report", "--fiscal-year=2025", "--format=xlsx", f"--output={out}")
+    with pytest.raises(CommandError, match="ไม่พบอำเภอรหัส 9999"):
+        call_command(
+            "programme_report",
+            "--fiscal-year=2568",
+            "--district=9999",
+            "--format=xlsx",
+            f"--output={out}",
+        )
+    assert not ExportLog.objects.exists()
+
+
+def test_command_pdf_without_weasyprint_says_so_in_thai(geography, tmp_path, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    from programs import report_pdf
+
+    monkeypatch.setattr(report_pdf, "available", lambda: False)
+    out = tmp_path / "x.pdf"
+    with pytest.raises(CommandError, match="ยังไม่ได้ตั้งค่าการสร้างไฟล์ PDF"):
+        call_command("programme_report", "--fiscal-year=2568", "--format=pdf", f"--output={out}")
+    assert not out.exists() and not ExportLog.objects.exists()
