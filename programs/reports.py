@@ -322,11 +322,11 @@ def record(
 def village_report(*, fiscal_year, districts=None, villages=None):
     """The village information report of ``fiscal_year``: one section per village taking part
     that year (households or a trainer team), of ``districts`` (codes) or ``villages`` (primary
-    keys) or the whole province, in code order. Each section: ``village``, ``district_name``, ``status_label``
-    and ``approved_on`` of its district's report (a village of a district not approved is
-    marked so: its figures may still change), ``sages``, ``teams`` (occupation, sage, members),
-    ``households`` (masked ID, stage, incomes, group), ``sessions``, ``follow_ups``, ``groups``,
-    ``products``. A fixed number of queries whatever the number of villages."""
+    keys) or the whole province, in code order. Each section: ``village``, ``district_name``,
+    ``status_label`` and ``approved_on`` of its district's report (a village of a district not
+    approved is marked so: its figures may still change), ``sages``, ``teams``, ``households``
+    (masked ID, stage, incomes, group), ``sessions``, ``follow_ups``, ``groups``, ``products``.
+    A fixed number of queries whatever the number of villages."""
     from django.db.models import Count, Prefetch, Q
 
     from programs.models import (
