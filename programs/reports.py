@@ -603,3 +603,15 @@ def write_village_xlsx(target, report):
             sheet.column_dimensions[get_column_letter(index)].width = width
         _print_setup(sheet, landscape=True)
     workbook.save(target)
+
+
+def village_heading_of(village):
+    """``village_heading`` of a ``Village`` (its subdistrict and district read)."""
+    return village_heading(
+        {
+            "moo": village.moo,
+            "village_name": village.name_th,
+            "subdistrict_name": village.subdistrict.name_th,
+            "district_name": village.district.name_th,
+        }
+    )

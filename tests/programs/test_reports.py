@@ -204,3 +204,56 @@ def test_command_pdf_without_weasyprint_says_so_in_thai(geography, tmp_path, mon
     with pytest.raises(CommandError, match="ยังไม่ได้ตั้งค่าการสร้างไฟล์ PDF"):
         call_command("programme_report", "--fiscal-year=2568", "--format=pdf", f"--output={out}")
     assert not out.exists() and not ExportLog.objects.exists()
+
+
+FILES = "/admin/programs/districtreport/files/"
+
+
+def test_report_page_lists_districts_with_links(approved, province_client):
+    response = province_client.get(FILES + "?year=2568")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "รายงานประจำปีงบประมาณ 2568" in text
+    assert "files/kpi/xlsx/?year=2568&amp;district=4012" in text
+    assert "files/kpi/print/?year=2568" in text
+    assert "อนุมัติแล้ว" in text
+    assert "<style" not in text and 'style="' not in text  # CSP: no inline style
+
+
+def test_officer_sees_only_their_districts(approved, phon_client):
+    text = phon_client.get(FILES + "?year=2568").content.decode()
+    assert "district=4012" in text and "district=4001" not in text
+    assert phon_client.get(FILES + "kpi/xlsx/?year=2568").status_code == 403  # the province
+    assert phon_client.get(FILES + "kpi/xlsx/?year=2568&district=4001").status_code == 403
+    assert phon_client.get(FILES + "villages/print/?year=2568&district=4001").status_code == 403
+    assert not ExportLog.objects.exists()
+
+
+def test_xlsx_download_is_recorded(approved, phon_client, tmp_path):
+    response = phon_client.get(FILES + "kpi/xlsx/?year=2568&district=4012")
+    assert response.status_code == 200
+    assert "report-kpi-fy2568-4012.xlsx" in response["Content-Disposition"]
+    path = tmp_path / "kpi.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    sheet = load_workbook(path)["รายอำเภอ"]
+    assert next(row for row in sheet.iter_rows() if row[0].value == "4012")[4].value == 1
+    log = ExportLog.objects.get()
+    assert log.source == ExportLog.Source.ADMIN and log.user.username == "phon"
+    assert log.filters == "report=kpi&fiscal_year=2568&district=4012"
+
+
+def test_print_views(approved, province_client):
+    response = province_client.get(FILES + "kpi/print/?year=2568")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert reports.KPI_TITLE in text and "สำนักงานพัฒนาชุมชนจังหวัดขอนแก่น" in text
+    assert "100.0%" in text  # อ.พล's share practising, from the snapshot
+    assert "report-print.css" in text and "<style" not in text and "<script" not in text
+    assert "พิมพ์เมื่อ" in text and " 25" in text  # the print date in BE
+    response = province_client.get(FILES + "villages/print/?year=2568&district=4012")
+    text = response.content.decode()
+    assert reports.VILLAGE_TITLE in text, text
+    assert "xxxxx" in text, text[text.find("ครัวเรือนเป้าหมาย"):][:1500]
+    assert "2,000.00" in text
+    assert approved["phon"]["household"].citizen_id not in text
+    assert ExportLog.objects.filter(file_format="html").count() == 2
