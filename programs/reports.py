@@ -134,6 +134,7 @@ def kpi_report(*, fiscal_year, districts=None):
         )
     return {
         "fiscal_year": fiscal_year,
+        "district_report": _single_report(reports, districts),
         "rows": rows,
         "totals": totals,
         "approved": approved,
@@ -463,6 +464,7 @@ def village_report(*, fiscal_year, districts=None, villages=None):
         )
     return {
         "fiscal_year": fiscal_year,
+        "district_report": _single_report(reports, districts),
         "villages": list(sections.values()),
         "generated_at": timezone.now(),
     }
@@ -615,3 +617,26 @@ def village_heading_of(village):
             "district_name": village.district.name_th,
         }
     )
+
+
+def _single_report(reports, districts):
+    """The ``DistrictReport`` of a report of one district (its signature blocks), else None."""
+    if districts is None or len(list(districts)) != 1:
+        return None
+    report = reports.get(next(iter(districts)))
+    if report is None:
+        return None
+    from programs.models import DistrictReport
+
+    return (
+        DistrictReport.objects.select_related("submitted_by", "approved_by")
+        .filter(pk=report.pk)
+        .first()
+    )
+
+
+def province_words():
+    """``จังหวัดขอนแก่น``: from the office's name (``SAMMACHIP_OFFICE_NAME``)."""
+    name = settings.SAMMACHIP_OFFICE_NAME
+    prefix = "สำนักงานพัฒนาชุมชน"
+    return name.removeprefix(prefix) if name.startswith(prefix + "จังหวัด") else name

@@ -87,7 +87,7 @@ def _scope_words(district, village):
         return reports.village_heading_of(village)
     if district is not None:
         return _("อำเภอ%(name)s") % {"name": district.name_th}
-    return _("จังหวัด") + settings.SAMMACHIP_OFFICE_NAME.removeprefix("สำนักงานพัฒนาชุมชนจังหวัด")
+    return reports.province_words()
 
 
 def _link(name, kind, fiscal_year, district=None, village=None):
@@ -222,7 +222,10 @@ def print_view(model_admin, request, kind):
 
 def print_context(kind, data, *, scope_words):
     """What the print view (and the PDF) shows."""
+    from programs.report_pdf import signatures
+
     context = {
+        "signatures": signatures(data),
         "office_name": settings.SAMMACHIP_OFFICE_NAME,
         "printed_at": data["generated_at"],
         "fiscal_year": data["fiscal_year"],

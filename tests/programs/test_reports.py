@@ -253,7 +253,91 @@ def test_print_views(approved, province_client):
     response = province_client.get(FILES + "villages/print/?year=2568&district=4012")
     text = response.content.decode()
     assert reports.VILLAGE_TITLE in text, text
-    assert "xxxxx" in text, text[text.find("ครัวเรือนเป้าหมาย"):][:1500]
+    assert "xxxxx" in text, text[text.find("ครัวเรือนเป้าหมาย") :][:1500]
     assert "2,000.00" in text
     assert approved["phon"]["household"].citizen_id not in text
     assert ExportLog.objects.filter(file_format="html").count() == 2
+
+
+def flat(text):
+    """Text comparable with what pdftotext extracts from Sarabun: the glyph of า is shared with
+    ำ (its cmap names ำ), and marks come out of order, so spaces and marks are dropped and ำ
+    read as า on both sides."""
+    import unicodedata
+
+    text = text.replace("ำ", "า")
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Mn")
+
+
+pdf_ready = pytest.mark.skipif(
+    not __import__("programs.report_pdf").report_pdf.available(),
+    reason="WeasyPrint or Pango not installed",
+)
+
+
+@pdf_ready
+def test_kpi_pdf_text(approved, tmp_path, province_staff):
+    import shutil
+    import subprocess
+
+    from django.core.management import call_command
+
+    province_staff.first_name, province_staff.last_name = "สมศรี", "ตรวจดี"
+    province_staff.position = "นักวิชาการพัฒนาชุมชนชำนาญการ"
+    province_staff.save()
+    path = tmp_path / "kpi.pdf"
+    call_command(
+        "programme_report",
+        "--fiscal-year=2568",
+        "--district=4012",
+        "--format=pdf",
+        f"--output={path}",
+    )
+    assert path.read_bytes()[:5] == b"%PDF-"
+    assert ExportLog.objects.get().file_format == "pdf"
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    text = flat(text)
+    for expected in (
+        reports.KPI_TITLE,
+        "สำนักงานพัฒนาชุมชนจังหวัดขอนแก่น",
+        "อนุมัติแล้ว",
+        "100.0%",
+        "ผู้รายงาน",
+        "ผู้ตรวจสอบ",
+        "ผู้อนุมัติ",
+        "สมศรี ตรวจดี",
+        "นักวิชาการพัฒนาชุมชนชำนาญการ",
+        "หน้า 1 / 1",
+    ):
+        assert flat(expected) in text, expected
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+    assert "Sarabun" in fonts
+
+
+@pdf_ready
+def test_village_pdf_masks_ids(approved, tmp_path):
+    import shutil
+    import subprocess
+
+    from django.core.management import call_command
+
+    path = tmp_path / "villages.pdf"
+    call_command(
+        "programme_report",
+        "--fiscal-year=2568",
+        "--district=4012",
+        "--report=villages",
+        "--format=pdf",
+        f"--output={path}",
+    )
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert flat(reports.VILLAGE_TITLE) in flat(text) and "xxxxx" in text
+    assert approved["phon"]["household"].citizen_id not in text.replace("-", "")

@@ -43,7 +43,7 @@ class Command(BaseCommand):
         if not path.parent.is_dir():
             raise CommandError(f"ไม่พบโฟลเดอร์ {path.parent} กรุณาสร้างโฟลเดอร์ก่อน หรือเลือกที่อื่น")
         kind = report or ("villages" if village else "kpi")
-        scope = "จังหวัด"
+        scope = reports.province_words()
         district_name = None
         if district:
             district_name = (
