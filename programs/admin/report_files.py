@@ -90,13 +90,14 @@ def _scope_words(district, village):
     return reports.province_words()
 
 
-def _link(name, kind, fiscal_year, district=None, village=None):
+def _link(name, kind, fiscal_year, district=None, village=None, file_format=None):
     query = {"year": fiscal_year}
     if district is not None:
         query["district"] = district.code
     if village is not None:
         query["village"] = village.code
-    return reverse(name, args=[kind]) + "?" + urlencode(query)
+    args = [kind, file_format] if file_format else [kind]
+    return reverse(name, args=args) + "?" + urlencode(query)
 
 
 def list_view(model_admin, request):
@@ -121,24 +122,45 @@ def list_view(model_admin, request):
                 if report and status == DistrictReport.Status.APPROVED
                 else None,
                 "kpi_xlsx": _link(
-                    "admin:programs_districtreport_file", "kpi", fiscal_year, district
+                    "admin:programs_districtreport_file", "kpi", fiscal_year, district, None, "xlsx"
                 ),
                 "kpi_print": _link(
                     "admin:programs_districtreport_print", "kpi", fiscal_year, district
                 ),
                 "villages_xlsx": _link(
-                    "admin:programs_districtreport_file", "villages", fiscal_year, district
+                    "admin:programs_districtreport_file",
+                    "villages",
+                    fiscal_year,
+                    district,
+                    None,
+                    "xlsx",
                 ),
                 "villages_print": _link(
                     "admin:programs_districtreport_print", "villages", fiscal_year, district
+                ),
+                "kpi_pdf": _link(
+                    "admin:programs_districtreport_file", "kpi", fiscal_year, district, None, "pdf"
+                ),
+                "villages_pdf": _link(
+                    "admin:programs_districtreport_file",
+                    "villages",
+                    fiscal_year,
+                    district,
+                    None,
+                    "pdf",
                 ),
             }
         )
     province = None
     if request.user.sees_all_districts:
         province = {
-            "xlsx": _link("admin:programs_districtreport_file", "kpi", fiscal_year),
+            "xlsx": _link(
+                "admin:programs_districtreport_file", "kpi", fiscal_year, None, None, "xlsx"
+            ),
             "print": _link("admin:programs_districtreport_print", "kpi", fiscal_year),
+            "pdf": _link(
+                "admin:programs_districtreport_file", "kpi", fiscal_year, None, None, "pdf"
+            ),
         }
     return TemplateResponse(
         request,
@@ -160,22 +182,28 @@ def list_view(model_admin, request):
     )
 
 
-def file_view(model_admin, request, kind):
-    if kind not in KINDS:
+def file_view(model_admin, request, kind, file_format="xlsx"):
+    """The report as an xlsx (or, when WeasyPrint is set up, a PDF) download."""
+    if kind not in KINDS or file_format not in ("xlsx", "pdf"):
+        raise Http404
+    if file_format == "pdf" and not report_pdf.available():
         raise Http404
     fiscal_year = _year(request)
     district, village = _scope(request, kind)
     data = _build(kind, fiscal_year, district, village)
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    if kind == "kpi":
-        reports.write_kpi_xlsx(target, data, scope_words=_scope_words(district, village))
+    words = _scope_words(district, village)
+    if file_format == "pdf":
+        report_pdf.write_pdf(target, kind, data, scope_words=words)
+    elif kind == "kpi":
+        reports.write_kpi_xlsx(target, data, scope_words=words)
     else:
         reports.write_village_xlsx(target, data)
     target.seek(0)
     reports.record(
         kind=kind,
         fiscal_year=fiscal_year,
-        file_format="xlsx",
+        file_format=file_format,
         rows=_rows(kind, data),
         user=request.user,
         source=ExportLog.Source.ADMIN,
@@ -187,6 +215,7 @@ def file_view(model_admin, request, kind):
         kind,
         fiscal_year=fiscal_year,
         code=(village.code if village else district.code if district else None),
+        file_format=file_format,
     )
     return FileResponse(target, as_attachment=True, filename=name)
 

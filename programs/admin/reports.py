@@ -164,14 +164,14 @@ class DistrictReportAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.Mo
                 name="programs_districtreport_files",
             ),
             path(
-                "files/<str:kind>/xlsx/",
-                self.admin_site.admin_view(self.report_file_view),
-                name="programs_districtreport_file",
-            ),
-            path(
                 "files/<str:kind>/print/",
                 self.admin_site.admin_view(self.report_print_view),
                 name="programs_districtreport_print",
+            ),
+            path(
+                "files/<str:kind>/<str:file_format>/",
+                self.admin_site.admin_view(self.report_file_view),
+                name="programs_districtreport_file",
             ),
             path(
                 "<int:object_id>/review/",
@@ -184,8 +184,8 @@ class DistrictReportAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.Mo
     def report_files_view(self, request):
         return report_files.list_view(self, request)
 
-    def report_file_view(self, request, kind):
-        return report_files.file_view(self, request, kind)
+    def report_file_view(self, request, kind, file_format):
+        return report_files.file_view(self, request, kind, file_format)
 
     def report_print_view(self, request, kind):
         return report_files.print_view(self, request, kind)

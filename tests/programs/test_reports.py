@@ -341,3 +341,23 @@ def test_village_pdf_masks_ids(approved, tmp_path):
     ).stdout
     assert flat(reports.VILLAGE_TITLE) in flat(text) and "xxxxx" in text
     assert approved["phon"]["household"].citizen_id not in text.replace("-", "")
+
+
+def test_report_page_without_pdf_says_so(approved, province_client, monkeypatch):
+    from programs import report_pdf
+
+    monkeypatch.setattr(report_pdf, "available", lambda: False)
+    text = province_client.get(FILES + "?year=2568").content.decode()
+    assert "ยังไม่ได้ตั้งค่าการสร้างไฟล์ PDF" in text and "/pdf/" not in text
+    assert province_client.get(FILES + "kpi/pdf/?year=2568").status_code == 404
+
+
+@pdf_ready
+def test_pdf_download(approved, phon_client):
+    text = phon_client.get(FILES + "?year=2568").content.decode()
+    assert "files/kpi/pdf/?year=2568&amp;district=4012" in text
+    assert "ยังไม่ได้ตั้งค่าการสร้างไฟล์ PDF" not in text
+    response = phon_client.get(FILES + "villages/pdf/?year=2568&district=4012")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:5] == b"%PDF-"
+    assert ExportLog.objects.get().filters == "report=villages&fiscal_year=2568&district=4012"
