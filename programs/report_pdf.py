@@ -9,7 +9,10 @@ still work. The page's stylesheets and the embedded Sarabun font are read from t
 on disk (``staticfiles`` finders); nothing is fetched from the network.
 """
 
+from django.conf import settings
 from django.template.loader import render_to_string
+
+from programs import reports
 
 NOT_SET_UP = (
     "ยังไม่ได้ตั้งค่าการสร้างไฟล์ PDF บนเซิร์ฟเวอร์นี้ (ต้องติดตั้ง WeasyPrint และไลบรารี Pango) "
@@ -75,8 +78,6 @@ def signatures(data):
 
 
 def render_html(kind, data, *, scope_words=""):
-    from programs.admin.report_files import print_context
-
     context = print_context(kind, data, scope_words=scope_words)
     context["for_pdf"] = True
     return render_to_string(f"admin/programs/districtreport/print_{kind}.html", context)
@@ -89,3 +90,39 @@ def write_pdf(target, kind, data, *, scope_words=""):
 
     html = render_html(kind, data, scope_words=scope_words)
     weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf(target)
+
+
+def print_context(kind, data, *, scope_words):
+    """What the print view (and the PDF) shows."""
+    context = {
+        "signatures": signatures(data),
+        "office_name": settings.SAMMACHIP_OFFICE_NAME,
+        "printed_at": data["generated_at"],
+        "fiscal_year": data["fiscal_year"],
+        "scope_words": scope_words,
+        "report": data,
+    }
+    if kind == "kpi":
+        context["title"] = reports.KPI_TITLE
+        context["columns"] = [(key, header, _kind(fmt)) for key, header, fmt in reports.KPI_COLUMNS]
+        context["breakdown_columns"] = [
+            (key, header, _kind(fmt)) for key, header, fmt in reports.BREAKDOWN_COLUMNS
+        ]
+    else:
+        context["title"] = reports.VILLAGE_TITLE
+        context["tables"] = [
+            (key, title, [(field, header, _kind(fmt)) for field, header, fmt, _w in columns])
+            for key, title, columns in reports.VILLAGE_TABLES
+        ]
+        for section in data["villages"]:
+            section["heading"] = reports.village_heading(section)
+    return context
+
+
+def _kind(number_format):
+    return {
+        reports.EXCEL_PERCENT: "percent",
+        reports.EXCEL_MONEY: "money",
+        reports.EXCEL_COUNT: "count",
+        reports.EXCEL_BE_DATE: "date",
+    }.get(number_format, "text")

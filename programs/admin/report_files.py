@@ -6,7 +6,6 @@ view generated is recorded in the export log (``programs.reports.record``)."""
 
 import tempfile
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.template.response import TemplateResponse
@@ -240,48 +239,10 @@ def print_view(model_admin, request, kind):
     return TemplateResponse(
         request,
         f"admin/programs/districtreport/print_{kind}.html",
-        print_context(kind, data, scope_words=_scope_words(district, village))
+        report_pdf.print_context(kind, data, scope_words=_scope_words(district, village))
         | {
             "back_url": reverse("admin:programs_districtreport_files")
             + "?"
             + urlencode({"year": fiscal_year}),
         },
     )
-
-
-def print_context(kind, data, *, scope_words):
-    """What the print view (and the PDF) shows."""
-    from programs.report_pdf import signatures
-
-    context = {
-        "signatures": signatures(data),
-        "office_name": settings.SAMMACHIP_OFFICE_NAME,
-        "printed_at": data["generated_at"],
-        "fiscal_year": data["fiscal_year"],
-        "scope_words": scope_words,
-        "report": data,
-    }
-    if kind == "kpi":
-        context["title"] = reports.KPI_TITLE
-        context["columns"] = [(key, header, _kind(fmt)) for key, header, fmt in reports.KPI_COLUMNS]
-        context["breakdown_columns"] = [
-            (key, header, _kind(fmt)) for key, header, fmt in reports.BREAKDOWN_COLUMNS
-        ]
-    else:
-        context["title"] = reports.VILLAGE_TITLE
-        context["tables"] = [
-            (key, title, [(field, header, _kind(fmt)) for field, header, fmt, _w in columns])
-            for key, title, columns in reports.VILLAGE_TABLES
-        ]
-        for section in data["villages"]:
-            section["heading"] = reports.village_heading(section)
-    return context
-
-
-def _kind(number_format):
-    return {
-        reports.EXCEL_PERCENT: "percent",
-        reports.EXCEL_MONEY: "money",
-        reports.EXCEL_COUNT: "count",
-        reports.EXCEL_BE_DATE: "date",
-    }.get(number_format, "text")

@@ -361,3 +361,29 @@ def test_pdf_download(approved, phon_client):
     assert response.status_code == 200
     assert b"".join(response.streaming_content)[:5] == b"%PDF-"
     assert ExportLog.objects.get().filters == "report=villages&fiscal_year=2568&district=4012"
+
+
+def test_report_queries_do_not_grow_with_villages(approved):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_village
+    from tests.programs.factories import make_household
+
+    def count(build):
+        with CaptureQueriesContext(connection) as queries:
+            build()
+        return len(queries)
+
+    def villages():
+        return reports.village_report(fiscal_year=2568)
+
+    def kpi():
+        return reports.kpi_report(fiscal_year=2568)
+
+    before = count(villages), count(kpi)
+    for moo in (31, 32, 33):
+        village = make_village(subdistrict="400101", moo=moo, name_th=f"บ้านทดสอบ{moo}")
+        make_household(village=village, first_name=f"ทดสอบ{moo}", last_name="ลับ")
+    assert len(villages()["villages"]) == 5
+    assert (count(villages), count(kpi)) == before
