@@ -120,7 +120,9 @@ def kpi_report(*, fiscal_year, districts=None):
                 "district_name": name,
                 "status": status,
                 "status_label": str(DistrictReport.Status(status).label),
-                "approved_on": report.approved_on if figures is not None else None,
+                "approved_on": report.approved_on
+                if status == DistrictReport.Status.APPROVED
+                else None,
                 "figures": figures,
             }
         )

@@ -387,3 +387,19 @@ def test_report_queries_do_not_grow_with_villages(approved):
         make_household(village=village, first_name=f"ทดสอบ{moo}", last_name="ลับ")
     assert len(villages()["villages"]) == 5
     assert (count(villages), count(kpi)) == before
+
+
+def test_an_approved_district_without_households_keeps_its_day(approved, province_staff):
+    import datetime as dt
+
+    DistrictReport.objects.create(
+        district_id="4005",
+        fiscal_year=2568,
+        status=DistrictReport.Status.APPROVED,
+        approved_on=dt.date(2025, 10, 1),
+        snapshot={"fiscal_year": 2568, "kpis": {}},
+    )
+    row = next(
+        r for r in reports.kpi_report(fiscal_year=2568)["rows"] if r["district_code"] == "4005"
+    )
+    assert row["approved_on"] == dt.date(2025, 10, 1) and row["figures"] is None
