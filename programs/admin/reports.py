@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from programs import completeness, kpis, quality, reporting
+from programs.admin import report_files
 from programs.models import (
     DistrictReport,
     DistrictReportEvent,
@@ -144,6 +145,7 @@ class DistrictReportAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.Mo
             "completeness_url": reverse("admin:programs_districtreport_completeness")
             if request.user.sees_all_districts
             else "",
+            "report_files_url": reverse("admin:programs_districtreport_files"),
         }
         return super().changelist_view(request, extra_context)
 
@@ -160,12 +162,36 @@ class DistrictReportAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.Mo
                 name="programs_districtreport_completeness",
             ),
             path(
+                "files/",
+                self.admin_site.admin_view(self.report_files_view),
+                name="programs_districtreport_files",
+            ),
+            path(
+                "files/<str:kind>/print/",
+                self.admin_site.admin_view(self.report_print_view),
+                name="programs_districtreport_print",
+            ),
+            path(
+                "files/<str:kind>/<str:file_format>/",
+                self.admin_site.admin_view(self.report_file_view),
+                name="programs_districtreport_file",
+            ),
+            path(
                 "<int:object_id>/review/",
                 self.admin_site.admin_view(self.review_view),
                 name="programs_districtreport_review",
             ),
             *super().get_urls(),
         ]
+
+    def report_files_view(self, request):
+        return report_files.list_view(self, request)
+
+    def report_file_view(self, request, kind, file_format):
+        return report_files.file_view(self, request, kind, file_format)
+
+    def report_print_view(self, request, kind):
+        return report_files.print_view(self, request, kind)
 
     def submit_view(self, request, district, fiscal_year):
         """The officer sees what will be submitted, then confirms."""

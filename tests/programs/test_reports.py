@@ -1,0 +1,405 @@
+"""The reports in the department's shapes (``programs.reports``): approved data only, the
+figures equal to ``district_kpis`` for the same data, xlsx with real cells."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from programs import reporting, reports
+from programs.kpis import district_kpis
+from programs.models import DistrictReport, ExportLog
+from tests.programs.test_reporting import make_reportable
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def approved(programme, phon_officer, province_staff):
+    """อ.พล's FY 2568 submitted and approved through the service; อ.เมือง left open."""
+    make_reportable(programme)
+    reporting.report_submit(district="4012", fiscal_year=2568, user=phon_officer)
+    reporting.report_approve(district="4012", fiscal_year=2568, user=province_staff)
+    return programme
+
+
+def test_kpi_report_figures_equal_district_kpis(approved):
+    expected = district_kpis(fiscal_year=2568, districts=["4012"])[0]
+    report = reports.kpi_report(fiscal_year=2568)
+    rows = {row["district_code"]: row for row in report["rows"]}
+    phon = rows["4012"]
+    assert phon["status"] == DistrictReport.Status.APPROVED
+    assert phon["approved_on"] == DistrictReport.objects.get(district="4012").approved_on
+    for key, _header, _format in reports.KPI_COLUMNS:
+        assert phon["figures"][key] == expected[key], key
+    assert report["totals"]["households"] == expected["households"]
+    assert report["totals"]["practising_share"] == expected["practising_share"]
+
+
+def test_kpi_report_lists_districts_not_approved_without_figures(approved):
+    report = reports.kpi_report(fiscal_year=2568)
+    rows = {row["district_code"]: row for row in report["rows"]}
+    muang = rows["4001"]
+    assert muang["status"] == DistrictReport.Status.OPEN
+    assert muang["figures"] is None and muang["approved_on"] is None
+    assert report["approved"] == ["4012"]
+    # The breakdowns count the approved district's household only (อ.เมือง has one too).
+    assert sum(row["households"] for row in report["target_groups"]) == 1
+    assert sum(row["households"] for row in report["occupation_types"]) == 1
+
+
+def test_kpi_report_shows_the_snapshot_not_the_live_data(approved):
+    from programs.models import Household
+
+    approved_figures = district_kpis(fiscal_year=2568, districts=["4012"])[0]
+    # A derived column passes the lock (follow-ups after the approval day move it); the
+    # report still shows what was approved.
+    Household.objects.filter(district="4012").update(income_after=Decimal("9999"))
+    live = district_kpis(fiscal_year=2568, districts=["4012"])[0]
+    report = reports.kpi_report(fiscal_year=2568, districts=["4012"])
+    shown = report["rows"][0]["figures"]["mean_income_after"]
+    assert shown == approved_figures["mean_income_after"]
+    assert live["mean_income_after"] == Decimal("9999") != shown
+
+
+def test_kpi_xlsx_has_real_cells_be_dates_and_a4(approved, tmp_path):
+    report = reports.kpi_report(fiscal_year=2568)
+    path = tmp_path / "kpi.xlsx"
+    reports.write_kpi_xlsx(path, report, scope_words="จังหวัดขอนแก่น")
+    book = load_workbook(path)
+    sheet = book["รายอำเภอ"]
+    assert sheet["A1"].value == reports.KPI_TITLE
+    header = next(
+        row for row in sheet.iter_rows(min_row=1, max_row=10) if row[0].value == "รหัสอำเภอ"
+    )
+    headers = [cell.value for cell in header]
+    assert headers[3] == "วันที่อนุมัติ"
+    phon = next(row for row in sheet.iter_rows() if row[0].value == "4012")
+    approved_on = DistrictReport.objects.get(district="4012").approved_on
+    assert phon[3].value == datetime.datetime.combine(approved_on, datetime.time())
+    assert phon[3].number_format == reports.EXCEL_BE_DATE
+    households = phon[headers.index("ครัวเรือนเป้าหมาย")]
+    assert households.value == 1 and households.data_type == "n"
+    share = phon[headers.index("ตัวชี้วัด 1: ร้อยละที่ประกอบอาชีพ")]
+    assert share.value == 1.0 and share.number_format == reports.EXCEL_PERCENT
+    muang = next(row for row in sheet.iter_rows() if row[0].value == "4001")
+    assert muang[2].value == "เปิดบันทึกข้อมูล"
+    assert all(cell.value is None for cell in muang[3:])
+    assert int(sheet.page_setup.paperSize) == 9  # A4
+    assert sheet.page_setup.orientation == "landscape"
+    assert set(book.sheetnames) == {"รายอำเภอ", "ตามประเภทอาชีพ", "ตามกลุ่มเป้าหมาย"}
+
+
+def test_record_writes_the_export_log(province_staff):
+    reports.record(kind="kpi", fiscal_year=2568, file_format="xlsx", rows=26, user=province_staff)
+    log = ExportLog.objects.get()
+    assert log.filters == "report=kpi&fiscal_year=2568"
+    assert log.row_count == 26 and not log.full_ids
+
+
+def test_village_report_sections(approved):
+    from programs.models import Household
+
+    report = reports.village_report(fiscal_year=2568, districts=["4012"])
+    assert [s["village"].code for s in report["villages"]] == [approved["phon"]["village"].code]
+    section = report["villages"][0]
+    assert section["status_label"] == "อนุมัติแล้ว" and section["approved_on"] is not None
+    assert section["sages"] == [{"name": approved["phon"]["sage"].full_name}]
+    assert section["teams"][0]["sage"] == approved["phon"]["sage"].full_name
+    household = Household.objects.get(pk=approved["phon"]["household"].pk)
+    row = section["households"][0]
+    assert row["citizen_id"] == household.citizen_id_masked
+    assert "xxxxx" in row["citizen_id"] and household.citizen_id not in str(report)
+    assert row["income_before"] == Decimal("2000")
+    assert len(section["sessions"]) == 1 and section["sessions"][0]["attendees"] == 1
+    assert section["follow_ups"][0]["monthly_income"] == Decimal("2100")
+
+
+def test_village_report_marks_a_district_not_approved(approved):
+    report = reports.village_report(fiscal_year=2568, districts=["4001"])
+    assert report["villages"][0]["status_label"] == "เปิดบันทึกข้อมูล"
+    assert report["villages"][0]["approved_on"] is None
+
+
+def test_village_xlsx_one_sheet_per_village(approved, tmp_path):
+    report = reports.village_report(fiscal_year=2568)
+    path = tmp_path / "villages.xlsx"
+    reports.write_village_xlsx(path, report)
+    book = load_workbook(path)
+    codes = [s["village"].code for s in report["villages"]]
+    assert book.sheetnames == codes and len(codes) == 2
+    sheet = book[approved["phon"]["village"].code]
+    assert sheet["A1"].value == reports.VILLAGE_TITLE
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if cell.value}
+    assert "ครัวเรือนเป้าหมาย" in cells and "การติดตามผล" in cells
+    masked = next(v for v in cells if isinstance(v, str) and "xxxxx" in v)
+    assert masked.count("x") == 7
+    income = next(cell for row in sheet.iter_rows() for cell in row if cell.value == 2000)
+    assert income.number_format == "#,##0.00"
+    visited = next(
+        cell
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value == datetime.datetime(2025, 3, 1)
+    )
+    assert visited.number_format == reports.EXCEL_BE_DATE
+
+
+def test_command_writes_the_kpi_report_and_records_it(approved, tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "kpi.xlsx"
+    call_command(
+        "programme_report", "--fiscal-year", "2568", "--format", "xlsx", "--output", str(path)
+    )
+    sheet = load_workbook(path)["รายอำเภอ"]
+    phon = next(row for row in sheet.iter_rows() if row[0].value == "4012")
+    assert phon[4].value == 1  # households, from the snapshot
+    log = ExportLog.objects.get()
+    assert log.source == ExportLog.Source.COMMAND
+    assert log.filters == "report=kpi&fiscal_year=2568" and log.file_format == "xlsx"
+
+
+def test_command_village_report_of_one_village(approved, tmp_path):
+    from django.core.management import call_command
+
+    code = approved["phon"]["village"].code
+    path = tmp_path / "village.xlsx"
+    call_command(
+        "programme_report",
+        "--fiscal-year=2568",
+        f"--village={code}",
+        "--format=xlsx",
+        f"--output={path}",
+    )
+    assert load_workbook(path).sheetnames == [code]
+    assert ExportLog.objects.get().filters == f"report=villages&fiscal_year=2568&village={code}"
+
+
+def test_command_refuses_a_ce_year_and_an_unknown_district(geography, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    out = str(tmp_path / "x.xlsx")
+    with pytest.raises(CommandError, match="2568"):
+        call_command("programme_report", "--fiscal-year=2025", "--format=xlsx", f"--output={out}")
+    with pytest.raises(CommandError, match="ไม่พบอำเภอรหัส 9999"):
+        call_command(
+            "programme_report",
+            "--fiscal-year=2568",
+            "--district=9999",
+            "--format=xlsx",
+            f"--output={out}",
+        )
+    assert not ExportLog.objects.exists()
+
+
+def test_command_pdf_without_weasyprint_says_so_in_thai(geography, tmp_path, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    from programs import report_pdf
+
+    monkeypatch.setattr(report_pdf, "available", lambda: False)
+    out = tmp_path / "x.pdf"
+    with pytest.raises(CommandError, match="ยังไม่ได้ตั้งค่าการสร้างไฟล์ PDF"):
+        call_command("programme_report", "--fiscal-year=2568", "--format=pdf", f"--output={out}")
+    assert not out.exists() and not ExportLog.objects.exists()
+
+
+FILES = "/admin/programs/districtreport/files/"
+
+
+def test_report_page_lists_districts_with_links(approved, province_client):
+    response = province_client.get(FILES + "?year=2568")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "รายงานประจำปีงบประมาณ 2568" in text
+    assert "files/kpi/xlsx/?year=2568&amp;district=4012" in text
+    assert "files/kpi/print/?year=2568" in text
+    assert "อนุมัติแล้ว" in text
+    assert "<style" not in text and 'style="' not in text  # CSP: no inline style
+
+
+def test_officer_sees_only_their_districts(approved, phon_client):
+    text = phon_client.get(FILES + "?year=2568").content.decode()
+    assert "district=4012" in text and "district=4001" not in text
+    assert phon_client.get(FILES + "kpi/xlsx/?year=2568").status_code == 403  # the province
+    assert phon_client.get(FILES + "kpi/xlsx/?year=2568&district=4001").status_code == 403
+    assert phon_client.get(FILES + "villages/print/?year=2568&district=4001").status_code == 403
+    assert not ExportLog.objects.exists()
+
+
+def test_xlsx_download_is_recorded(approved, phon_client, tmp_path):
+    response = phon_client.get(FILES + "kpi/xlsx/?year=2568&district=4012")
+    assert response.status_code == 200
+    assert "report-kpi-fy2568-4012.xlsx" in response["Content-Disposition"]
+    path = tmp_path / "kpi.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    sheet = load_workbook(path)["รายอำเภอ"]
+    assert next(row for row in sheet.iter_rows() if row[0].value == "4012")[4].value == 1
+    log = ExportLog.objects.get()
+    assert log.source == ExportLog.Source.ADMIN and log.user.username == "phon"
+    assert log.filters == "report=kpi&fiscal_year=2568&district=4012"
+
+
+def test_print_views(approved, province_client):
+    response = province_client.get(FILES + "kpi/print/?year=2568")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert reports.KPI_TITLE in text and "สำนักงานพัฒนาชุมชนจังหวัดขอนแก่น" in text
+    assert "100.0%" in text  # อ.พล's share practising, from the snapshot
+    assert "report-print.css" in text and "<style" not in text and "<script" not in text
+    assert "พิมพ์เมื่อ" in text and " 25" in text  # the print date in BE
+    response = province_client.get(FILES + "villages/print/?year=2568&district=4012")
+    text = response.content.decode()
+    assert reports.VILLAGE_TITLE in text, text
+    assert "xxxxx" in text, text[text.find("ครัวเรือนเป้าหมาย") :][:1500]
+    assert "2,000.00" in text
+    assert approved["phon"]["household"].citizen_id not in text
+    assert ExportLog.objects.filter(file_format="html").count() == 2
+
+
+def flat(text):
+    """Text comparable with what pdftotext extracts from Sarabun: the glyph of า is shared with
+    ำ (its cmap names ำ), and marks come out of order, so spaces and marks are dropped and ำ
+    read as า on both sides."""
+    import unicodedata
+
+    text = text.replace("ำ", "า")
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Mn")
+
+
+pdf_ready = pytest.mark.skipif(
+    not __import__("programs.report_pdf").report_pdf.available(),
+    reason="WeasyPrint or Pango not installed",
+)
+
+
+@pdf_ready
+def test_kpi_pdf_text(approved, tmp_path, province_staff):
+    import shutil
+    import subprocess
+
+    from django.core.management import call_command
+
+    province_staff.first_name, province_staff.last_name = "สมศรี", "ตรวจดี"
+    province_staff.position = "นักวิชาการพัฒนาชุมชนชำนาญการ"
+    province_staff.save()
+    path = tmp_path / "kpi.pdf"
+    call_command(
+        "programme_report",
+        "--fiscal-year=2568",
+        "--district=4012",
+        "--format=pdf",
+        f"--output={path}",
+    )
+    assert path.read_bytes()[:5] == b"%PDF-"
+    assert ExportLog.objects.get().file_format == "pdf"
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    text = flat(text)
+    for expected in (
+        reports.KPI_TITLE,
+        "สำนักงานพัฒนาชุมชนจังหวัดขอนแก่น",
+        "อนุมัติแล้ว",
+        "100.0%",
+        "ผู้รายงาน",
+        "ผู้ตรวจสอบ",
+        "ผู้อนุมัติ",
+        "สมศรี ตรวจดี",
+        "นักวิชาการพัฒนาชุมชนชำนาญการ",
+        "หน้า 1 / 1",
+    ):
+        assert flat(expected) in text, expected
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+    assert "Sarabun" in fonts
+
+
+@pdf_ready
+def test_village_pdf_masks_ids(approved, tmp_path):
+    import shutil
+    import subprocess
+
+    from django.core.management import call_command
+
+    path = tmp_path / "villages.pdf"
+    call_command(
+        "programme_report",
+        "--fiscal-year=2568",
+        "--district=4012",
+        "--report=villages",
+        "--format=pdf",
+        f"--output={path}",
+    )
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert flat(reports.VILLAGE_TITLE) in flat(text) and "xxxxx" in text
+    assert approved["phon"]["household"].citizen_id not in text.replace("-", "")
+
+
+def test_report_page_without_pdf_says_so(approved, province_client, monkeypatch):
+    from programs import report_pdf
+
+    monkeypatch.setattr(report_pdf, "available", lambda: False)
+    text = province_client.get(FILES + "?year=2568").content.decode()
+    assert "ยังไม่ได้ตั้งค่าการสร้างไฟล์ PDF" in text and "/pdf/" not in text
+    assert province_client.get(FILES + "kpi/pdf/?year=2568").status_code == 404
+
+
+@pdf_ready
+def test_pdf_download(approved, phon_client):
+    text = phon_client.get(FILES + "?year=2568").content.decode()
+    assert "files/kpi/pdf/?year=2568&amp;district=4012" in text
+    assert "ยังไม่ได้ตั้งค่าการสร้างไฟล์ PDF" not in text
+    response = phon_client.get(FILES + "villages/pdf/?year=2568&district=4012")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:5] == b"%PDF-"
+    assert ExportLog.objects.get().filters == "report=villages&fiscal_year=2568&district=4012"
+
+
+def test_report_queries_do_not_grow_with_villages(approved):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_village
+    from tests.programs.factories import make_household
+
+    def count(build):
+        with CaptureQueriesContext(connection) as queries:
+            build()
+        return len(queries)
+
+    def villages():
+        return reports.village_report(fiscal_year=2568)
+
+    def kpi():
+        return reports.kpi_report(fiscal_year=2568)
+
+    before = count(villages), count(kpi)
+    for moo in (31, 32, 33):
+        village = make_village(subdistrict="400101", moo=moo, name_th=f"บ้านทดสอบ{moo}")
+        make_household(village=village, first_name=f"ทดสอบ{moo}", last_name="ลับ")
+    assert len(villages()["villages"]) == 5
+    assert (count(villages), count(kpi)) == before
+
+
+def test_an_approved_district_without_households_keeps_its_day(approved, province_staff):
+    import datetime as dt
+
+    DistrictReport.objects.create(
+        district_id="4005",
+        fiscal_year=2568,
+        status=DistrictReport.Status.APPROVED,
+        approved_on=dt.date(2025, 10, 1),
+        snapshot={"fiscal_year": 2568, "kpis": {}},
+    )
+    row = next(
+        r for r in reports.kpi_report(fiscal_year=2568)["rows"] if r["district_code"] == "4005"
+    )
+    assert row["approved_on"] == dt.date(2025, 10, 1) and row["figures"] is None
