@@ -159,3 +159,47 @@ def test_three_visits_offline_are_synced_exactly_once(live_server, new_page, scr
     page.get_by_role("button", name="ออกจากระบบ").click()
     page.wait_for_url("**/logout/**")
     assert page.evaluate(CACHED_PAGES) == []
+
+
+def test_a_refused_visit_stays_in_the_outbox_with_its_reason_until_discarded(
+    live_server, new_page, screenshot
+):
+    """Issue 17: a household whose district-year is locked (report submitted) refuses the visit;
+    the phone keeps it as "ส่งไม่ได้" with the lock's Thai reason, never drops it silently, and
+    the officer may discard it."""
+    from programs.models import DistrictReport
+
+    call_command("load_geography", province=["40"], stdout=io.StringIO())
+    village = make_village(subdistrict="401207", moo=11, name_th="บ้านเพ็กใหญ่สาธิต")
+    household = make_household(
+        village=village, fiscal_year=2569, status="trained", first_name="บุญมา"
+    )
+    make_user(username="officer_phon", role="district", districts=["4012"])
+
+    page = new_page(PHONE)
+    page.goto(live_server.url + f"/admin/login/?next=/field/visit/{household.pk}/")
+    page.get_by_label("ชื่อผู้ใช้").fill("officer_phon")
+    page.get_by_label("รหัสผ่าน").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    page.wait_for_url(f"**/field/visit/{household.pk}/")
+    # The report is submitted while the officer is in the village.
+    DistrictReport.objects.create(district_id="4012", fiscal_year=2569, status="submitted")
+    page.get_by_label("วันที่ติดตาม").fill("15/09/2569")
+    page.get_by_label("รายได้จากอาชีพเดือนนี้ (บาท)").fill("3500")
+    page.get_by_role("button", name="บันทึกการติดตาม").click()
+
+    refused = page.locator("#outbox-items li.state-refused")
+    expect(refused).to_contain_text("ส่งไม่ได้: ")
+    expect(refused).to_contain_text("สำนักงานพัฒนาชุมชนจังหวัด")
+    expect(page.locator("#outbox-count")).to_have_text("รอส่ง 0 รายการ")
+    assert not FollowUp.objects.exists()
+    screenshot(page, "field-outbox-refused-390")
+
+    page.reload()  # still kept: it lives in IndexedDB, not on the page
+    expect(refused).to_have_count(1)
+    refused.get_by_role("button", name="ทิ้งรายการนี้").click()
+    expect(page.locator("#outbox-items li")).to_have_count(0)
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#outbox-items li")).to_have_count(0)
+    assert not FollowUp.objects.exists()
