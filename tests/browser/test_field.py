@@ -192,6 +192,7 @@ def test_a_refused_visit_stays_in_the_outbox_with_its_reason_until_discarded(
     expect(refused).to_contain_text("ส่งไม่ได้: ")
     expect(refused).to_contain_text("สำนักงานพัฒนาชุมชนจังหวัด")
     expect(page.locator("#outbox-count")).to_have_text("รอส่ง 0 รายการ")
+    expect(page.locator("#outbox-status")).to_contain_text("ส่งไม่ได้ 1 รายการ")
     assert not FollowUp.objects.exists()
     screenshot(page, "field-outbox-refused-390")
 
