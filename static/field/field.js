@@ -15,6 +15,7 @@
     signin: "หมดเวลาการเข้าสู่ระบบ กรุณาเข้าสู่ระบบอีกครั้ง แล้วระบบจะส่งรายการที่รออยู่ให้ (ไม่มีรายการหาย)",
     failed: "ส่งไม่สำเร็จ จะลองใหม่ภายหลัง",
     sent: (n) => "ส่งแล้ว " + n + " รายการ",
+    notSent: (n) => "ส่งไม่ได้ " + n + " รายการ (ดูเหตุผลด้านล่าง ทิ้งได้หรือแจ้งเจ้าหน้าที่จังหวัด)",
     saved: "บันทึกไว้ในเครื่องแล้ว จะส่งเมื่อมีสัญญาณ",
     discard: "ทิ้งรายการนี้",
     badDate: "กรุณากรอกวันที่เป็น วว/ดด/ปปปป (พ.ศ.) เช่น 15/09/2569",
@@ -169,11 +170,13 @@
         return response.json().then((data) => {
           const byUuid = new Map(batch.map((i) => [i.client_uuid, i]));
           let done = 0;
+          let refused = 0;
           let signedOut = false;
           return data.results.reduce((chain, result) => chain.then(() => {
             const item = byUuid.get(result.client_uuid);
             if (!item) return null;
             if (result.status === "refused") {
+              refused += 1;
               item.state = "refused";
               item.message = result.message;
               return put(item);
@@ -185,12 +188,15 @@
               if (answer === "retry") return null;
               done += 1;
               if (answer === "ok") return remove(item.client_uuid);
+              refused += 1;
               item.state = "refused";
               item.message = T.photoRefused + answer;
               return put(item);
             });
           }), Promise.resolve()).then(() => {
-            if (signedOut) { signin.hidden = false; say(T.signin); } else say(done ? T.sent(done) : "");
+            if (signedOut) { signin.hidden = false; say(T.signin); } else {
+              say([done ? T.sent(done) : "", refused ? T.notSent(refused) : ""].filter(Boolean).join(" · "));
+            }
             // The worklist on screen predates these visits: offer the fresh one (the due dates move).
             if (done && !form) document.getElementById("outbox-reload").hidden = false;
           });
