@@ -21,7 +21,9 @@ one PDF ≤ 30 s (or as a background job with a progress bar).
 
 import argparse
 import io
+import logging
 import os
+import re
 import time
 
 from changelist import (
@@ -37,6 +39,7 @@ from changelist import (
 from common import setup_django, table
 from data import bench_database_url
 
+PAGE = re.compile(rb"/Type\s*/Page(?!s)")  # a page object of the PDF
 TARGETS = {"kpi xlsx": 3000, "kpi pdf": 5000, "villages xlsx": None, "villages pdf": 30000}
 
 
@@ -98,7 +101,7 @@ class Cpu:
 
 
 def run_case(build, write, repeat, cpu):
-    """Build the report data and write the file; (wall ms, build ms, queries, bytes, python
+    """Build the report data and write the file; (wall ms, build ms, queries, the file, python
     cpu ms, postgres cpu ms) of the fastest of ``repeat`` runs."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -118,7 +121,7 @@ def run_case(build, write, repeat, cpu):
             (end - start) * 1000,
             (built - start) * 1000,
             len(context.captured_queries),
-            len(target.getvalue()),
+            target.getvalue(),
             py1 - py0,
             None if db0 is None or db1 is None else db1 - db0,
         )
@@ -142,6 +145,8 @@ def main():
     os.environ["DATABASE_URL"] = bench_database_url(name=name)
     os.environ.pop("REDIS_URL", None)
     setup_django()
+    for noisy in ("weasyprint", "fontTools"):  # a line per page and per font otherwise
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     from django.db import connection
 
     from programs import report_pdf, reports
@@ -190,7 +195,11 @@ def main():
             continue
         log(case)
         load = os.getloadavg()[0]
-        wall, built, queries, size, py_cpu, db_cpu = run_case(build, write, args.repeat, cpu)
+        wall, built, queries, content, py_cpu, db_cpu = run_case(build, write, args.repeat, cpu)
+        size = len(content)
+        pages = ""
+        if key.endswith("pdf"):
+            pages = f", {len(PAGE.findall(content)):,} pages"
         load = max(load, os.getloadavg()[0])
         target = TARGETS[key]
         met = "—"
@@ -205,7 +214,8 @@ def main():
                 f"{size_text}, {done + already} districts approved, load {load:.1f} on "
                 f"{os.cpu_count()} CPUs",
                 f"{wall / 1000:.1f} s (data {built / 1000:.1f} s, writing "
-                f"{(wall - built) / 1000:.1f} s), {queries} queries, {size / 1024:,.0f} KiB; "
+                f"{(wall - built) / 1000:.1f} s), {queries} queries, "
+                f"{size / 1024:,.0f} KiB{pages}; "
                 f"CPU {py_cpu / 1000:.1f} s Python"
                 + ("" if db_cpu is None else f" + {db_cpu / 1000:.1f} s PostgreSQL"),
                 "",
