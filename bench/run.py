@@ -37,6 +37,7 @@ QUICK_ARGS = {
     "kpis": ["--households", "50000", "--repeat", "3"],
     "jobs": ["--import-rows", "3000", "--export-rows", "10000"],
     "field": ["--visits", "20", "--repeat", "1"],
+    "reports": ["--households", "50000"],
 }
 HEADER = "| source | benchmark | data | this project | baseline | ratio | target | met |"
 
