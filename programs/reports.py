@@ -84,7 +84,7 @@ def snapshot_figures(snapshot):
 def _province_districts(districts=None):
     from villages.models import District
 
-    queryset = District.objects.filter(province_id=settings.SAMMACHIP_PROVINCE_CODE)
+    queryset = District.objects.in_province()
     if districts is not None:
         queryset = queryset.filter(code__in=list(districts))
     return list(queryset.order_by("code").values_list("code", "name_th"))
