@@ -6,8 +6,10 @@ view generated is recorded in the export log (``programs.reports.record``)."""
 
 import tempfile
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -190,6 +192,22 @@ def file_view(model_admin, request, kind, file_format="xlsx"):
     fiscal_year = _year(request)
     district, village = _scope(request, kind)
     data = _build(kind, fiscal_year, district, village)
+    most = getattr(settings, "SAMMACHIP_REPORT_PDF_MAX_VILLAGES", 30)
+    if file_format == "pdf" and kind == "villages" and len(data["villages"]) > most:
+        # WeasyPrint lays out ~10 pages a second: a district of 200 villages took 4 minutes and
+        # 4 GB (docs/benchmarks.md), too long for a web request. Said, not attempted.
+        messages.warning(
+            request,
+            _(
+                "รายงานระดับหมู่บ้าน %(count)d หมู่บ้านมากเกินกว่าจะสร้างเป็น PDF ระหว่างรอหน้าเว็บได้ "
+                "(ไม่เกิน %(most)d หมู่บ้านต่อไฟล์) กรุณาดาวน์โหลดเป็น Excel หรือเปิดหน้าสำหรับพิมพ์"
+                "แล้วสั่งพิมพ์เป็น PDF จากเบราว์เซอร์ หรือเลือกทีละหมู่บ้าน"
+            )
+            % {"count": len(data["villages"]), "most": most},
+        )
+        return HttpResponseRedirect(
+            reverse("admin:programs_districtreport_files") + "?" + urlencode({"year": fiscal_year})
+        )
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     words = _scope_words(district, village)
     if file_format == "pdf":

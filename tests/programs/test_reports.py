@@ -363,6 +363,23 @@ def test_pdf_download(approved, phon_client):
     assert ExportLog.objects.get().filters == "report=villages&fiscal_year=2568&district=4012"
 
 
+def test_a_village_pdf_too_big_for_a_request_is_refused_in_thai(
+    approved, phon_client, monkeypatch, settings
+):
+    """More villages than ``SAMMACHIP_REPORT_PDF_MAX_VILLAGES`` in one village-report PDF: the
+    page says so and offers the other ways; nothing is rendered or recorded."""
+    from programs import report_pdf
+
+    monkeypatch.setattr(report_pdf, "available", lambda: True)
+    monkeypatch.setattr(report_pdf, "write_pdf", lambda *a, **k: pytest.fail("rendered"))
+    settings.SAMMACHIP_REPORT_PDF_MAX_VILLAGES = 0
+    response = phon_client.get(FILES + "villages/pdf/?year=2568&district=4012", follow=True)
+    assert response.redirect_chain[-1][0] == FILES + "?year=2568"
+    text = response.content.decode()
+    assert "มากเกินกว่าจะสร้างเป็น PDF" in text
+    assert not ExportLog.objects.exists()
+
+
 def test_report_queries_do_not_grow_with_villages(approved):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
