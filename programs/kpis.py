@@ -21,22 +21,20 @@ Everything is computed live from the tables, in a fixed number of queries whatev
 from collections import Counter
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from programs import parameters
 from programs.models import (
     FollowUp,
     Household,
-    IncomeSource,
     Occupation,
     OccupationType,
     Product,
     TrainerTeam,
     TrainingSession,
 )
-from sammachip import cache, thaidate
+from sammachip import thaidate
 
 HUNDRED = Decimal(100)
 # Today's targets as fractions (the defaults of ``ProgrammeYear``): the public pages measure
@@ -448,44 +446,11 @@ def evaluation_end(year):
 
 def household_income_refresh(*, households):
     """Set ``income_after`` of the given households (instances, pks or a queryset) from their
-    latest follow-up with an income inside the evaluation window of the household's fiscal year
-    (a follow-up belongs to its household's year, whatever its date), source ``followup``; with
-    no such follow-up, empty. An income typed by hand (source ``manual``, or any income not from
-    a follow-up) is left alone. Two queries for one household of a known year (the year's
-    parameters and one UPDATE); one more to read the years when given pks."""
-    years = {}
-    if hasattr(households, "values_list"):
-        pairs = households.values_list("pk", "fiscal_year")
-    elif all(isinstance(h, Household) for h in households):
-        pairs = [(h.pk, h.fiscal_year) for h in households]
-    else:
-        pks = [getattr(h, "pk", h) for h in households]
-        pairs = Household.objects.filter(pk__in=pks).values_list("pk", "fiscal_year")
-    for pk, fiscal_year in pairs:
-        years.setdefault(fiscal_year, []).append(pk)
-    if not years:
-        return 0
-    changed = 0
-    for fiscal_year, year in parameters.for_years(years).items():
-        window = FollowUp.objects.filter(
-            household=OuterRef("pk"),
-            monthly_income__isnull=False,
-            visited_on__lte=evaluation_end(year),
-        )
-        latest = window.order_by("-visited_on", "-pk").values("monthly_income")[:1]
-        changed += (
-            Household.objects.filter(pk__in=years[fiscal_year])
-            .filter(Q(income_after__isnull=True) | Q(income_after_source=IncomeSource.FOLLOWUP))
-            .update(
-                income_after=Subquery(latest),
-                income_after_source=Case(
-                    When(Exists(window), then=Value(IncomeSource.FOLLOWUP)),
-                    default=Value(IncomeSource.NONE),
-                ),
-            )
-        )
-    if changed:
-        # ``update`` sends no signal: the public figures read incomes (``sammachip.cache``).
-        cache.bump_content_version()
-        transaction.on_commit(cache.bump_content_version)
-    return changed
+    latest follow-up with an income inside the evaluation window of the household's fiscal year,
+    source ``followup``; with none, empty; an income typed by hand is left alone. The rule lives
+    once, in ``programs.stages`` (which keeps the stage and the income in step together): this
+    is its door for a caller that changed only the income (the household form's emptied
+    income). Returns how many households changed."""
+    from programs.stages import household_stages_refresh
+
+    return household_stages_refresh(households=households, income=True)
