@@ -1,10 +1,12 @@
-"""The household list's long work as background jobs (``sammachip.jobs``): a big export, the
-check (preview) of a big import and its confirmation. Each wraps the function the page uses
-for a small file (``services.household_list_export``, ``HouseholdResource.import_data``) and
-adds the progress: nothing here decides what an import or an export does.
+"""The programme's long work as background jobs (``sammachip.jobs``): the household list's big
+export, the check (preview) of a big import and its confirmation, and a district's village
+reports as one PDF. Each wraps the function the page uses for a small file
+(``services.household_list_export``, ``HouseholdResource.import_data``,
+``report_pdf.write_village_pdf``) and adds the progress: nothing here decides what an import,
+an export or a report holds.
 
 Registered in ``ProgramsConfig.ready()``. The page side (when a file is big enough for a job)
-is in ``programs/admin/household_jobs.py``."""
+is in ``programs/admin/household_jobs.py`` and ``programs/admin/report_files.py``."""
 
 import logging
 import tempfile
@@ -29,6 +31,7 @@ logger = logging.getLogger(__name__)
 EXPORT = "household_export"
 IMPORT_CHECK = "household_import_check"
 IMPORT = "household_import"
+VILLAGE_PDF = "village_report_pdf"
 MAX_PROBLEMS = 500
 
 
@@ -289,7 +292,52 @@ def household_import(job, progress):
     }
 
 
+# ---- reports ---------------------------------------------------------------------------------
+
+
+def village_report_pdf(job, progress):
+    """A district's (or a village's) village report as one PDF, laid out part by part with
+    the villages done as the progress; recorded in the export log like the page's files."""
+    from programs import report_pdf, reports
+    from villages.models import District
+
+    params = job.params
+    user = job.owner
+    code = params["district"]
+    if not (user.sees_all_districts or code in user.district_codes):
+        raise JobFailed(_("ท่านไม่ได้รับผิดชอบอำเภอนี้แล้ว จึงสร้างรายงานไม่ได้"))
+    if not report_pdf.available():
+        raise JobFailed(report_pdf.NOT_SET_UP)
+    district = District.objects.get(code=code)
+    fiscal_year = params["fiscal_year"]
+    data = reports.village_report(fiscal_year=fiscal_year, districts=[code])
+    progress(0, len(data["villages"]), force=True)
+    scope_words = _("อำเภอ%(name)s") % {"name": district.name_th}
+    with tempfile.TemporaryFile() as target:
+        pages = report_pdf.write_village_pdf(
+            target, data, scope_words=scope_words, progress=progress
+        )
+        target.seek(0)
+        name = reports.filename("villages", fiscal_year=fiscal_year, code=code, file_format="pdf")
+        attach_result(job, target.read(), name, ascii_name=name)
+    reports.record(
+        kind="villages",
+        fiscal_year=fiscal_year,
+        file_format="pdf",
+        rows=len(data["villages"]),
+        user=user,
+        source=ExportLog.Source.ADMIN,
+        district=code,
+        remote_addr=params.get("remote_addr"),
+    )
+    job.message = _(
+        "สร้างรายงานระดับหมู่บ้าน %(villages)s หมู่บ้าน (%(pages)s หน้า) เป็น PDF แล้ว "
+        "กดปุ่มด้านล่างเพื่อดาวน์โหลดไฟล์"
+    ) % {"villages": f"{len(data['villages']):,}", "pages": f"{pages:,}"}
+
+
 def register_jobs():
+    register(VILLAGE_PDF, village_report_pdf)
     register(EXPORT, household_export)
     register(IMPORT_CHECK, household_import_check)
     register(IMPORT, household_import)

@@ -86,10 +86,81 @@ def render_html(kind, data, *, scope_words=""):
 def write_pdf(target, kind, data, *, scope_words=""):
     """The report (``kind`` ``kpi`` or ``villages``, ``data`` from ``programs.reports``) as an A4
     PDF to ``target`` (a path or a binary file)."""
+    if kind == "villages":
+        write_village_pdf(target, data, scope_words=scope_words)
+        return
     import weasyprint
 
     html = render_html(kind, data, scope_words=scope_words)
     weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf(target)
+
+
+# WeasyPrint lays out ~10 pages a second and keeps every page's boxes until the file is written:
+# a district of ~200 villages (~1,000 pages) took 4 minutes and 4 GB as one document. The village
+# report is therefore laid out a few villages at a time, each part written and dropped, and the
+# parts joined by pypdf: memory stays that of one part, and progress is known after each.
+PART_VILLAGES = 10
+# What the page tells a clerk to expect: a village of ~100 households is ~5 pages; measured
+# 0.5 s a village on an idle 2-core machine, 1.5 s with other work running (docs/benchmarks.md).
+SECONDS_PER_VILLAGE = 1.0
+
+
+def _css_string(text):
+    """``text`` as a CSS string literal, safe inside a ``<style>`` element."""
+    escaped = "".join(
+        f"\\{ord(char):x} " if char in '\\"<>' or ord(char) < 32 else char for char in str(text)
+    )
+    return f'"{escaped}"'
+
+
+def write_village_pdf(target, data, *, scope_words="", progress=None, part=None):
+    """The village report (``programs.reports.village_report``) as one A4 PDF to ``target`` (a
+    path or a binary file), laid out ``part`` villages at a time. The page numbers run on
+    across the parts ("หน้า 12"; the total is not known while the first parts are laid out, so
+    it is printed only when the report is one part: "หน้า 2 / 5"); the report's heading opens
+    the first part, the signature blocks close the last. Parts of ``part`` villages
+    (``PART_VILLAGES``); ``progress(done, total)`` is called with the villages done after each
+    part. Returns the number of pages."""
+    import io
+
+    import weasyprint
+    from pypdf import PdfReader, PdfWriter
+
+    villages = data["villages"]
+    part = part or PART_VILLAGES
+    parts = [villages[start : start + part] for start in range(0, len(villages), part)] or [[]]
+    writer = PdfWriter()
+    first_page = 1
+    done = 0
+    for index, villages_of_part in enumerate(parts):
+        context = print_context(
+            "villages", {**data, "villages": villages_of_part}, scope_words=scope_words
+        )
+        context.update(
+            for_pdf=True,
+            in_parts=len(parts) > 1,
+            first_page=first_page,
+            office_css=_css_string(settings.SAMMACHIP_OFFICE_NAME),
+            show_head=index == 0,
+            show_signatures=index == len(parts) - 1,
+        )
+        html = render_to_string("admin/programs/districtreport/print_villages.html", context)
+        document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).render()
+        buffer = io.BytesIO()
+        document.write_pdf(buffer)
+        first_page += len(document.pages)
+        del document
+        writer.append(PdfReader(buffer))
+        done += len(villages_of_part)
+        if progress is not None:
+            progress(done, len(villages))
+    writer.add_metadata({"/Title": f"{reports.VILLAGE_TITLE} {scope_words}".strip()})
+    if hasattr(target, "write"):
+        writer.write(target)
+    else:
+        with open(target, "wb") as output:
+            writer.write(output)
+    return first_page - 1
 
 
 def print_context(kind, data, *, scope_words):

@@ -7,7 +7,6 @@ view generated is recorded in the export log (``programs.reports.record``)."""
 import tempfile
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -15,9 +14,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from programs import report_pdf, reports
+from programs import jobs, report_pdf, reports
 from programs.models import DistrictReport, ExportLog
 from sammachip import thaidate
+from sammachip.jobs.services import job_start
 from sammachip.security import client_ip
 from villages.models import District, Village
 
@@ -192,22 +192,12 @@ def file_view(model_admin, request, kind, file_format="xlsx"):
     fiscal_year = _year(request)
     district, village = _scope(request, kind)
     data = _build(kind, fiscal_year, district, village)
-    most = getattr(settings, "SAMMACHIP_REPORT_PDF_MAX_VILLAGES", 30)
+    most = settings.SAMMACHIP_REPORT_PDF_MAX_VILLAGES
     if file_format == "pdf" and kind == "villages" and len(data["villages"]) > most:
-        # WeasyPrint lays out ~10 pages a second: a district of 200 villages took 4 minutes and
-        # 4 GB (docs/benchmarks.md), too long for a web request. Said, not attempted.
-        messages.warning(
-            request,
-            _(
-                "รายงานระดับหมู่บ้าน %(count)d หมู่บ้านมากเกินกว่าจะสร้างเป็น PDF ระหว่างรอหน้าเว็บได้ "
-                "(ไม่เกิน %(most)d หมู่บ้านต่อไฟล์) กรุณาดาวน์โหลดเป็น Excel หรือเปิดหน้าสำหรับพิมพ์"
-                "แล้วสั่งพิมพ์เป็น PDF จากเบราว์เซอร์ หรือเลือกทีละหมู่บ้าน"
-            )
-            % {"count": len(data["villages"]), "most": most},
-        )
-        return HttpResponseRedirect(
-            reverse("admin:programs_districtreport_files") + "?" + urlencode({"year": fiscal_year})
-        )
+        # WeasyPrint lays out ~10 pages a second: a district of 200 villages is minutes of
+        # work (docs/benchmarks.md), too long for a web request. The page says so and, when
+        # the clerk confirms, the PDF is made by the background worker (programs.jobs).
+        return _village_pdf_job(model_admin, request, fiscal_year, district, len(data["villages"]))
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     words = _scope_words(district, village)
     if file_format == "pdf":
@@ -235,6 +225,57 @@ def file_view(model_admin, request, kind, file_format="xlsx"):
         file_format=file_format,
     )
     return FileResponse(target, as_attachment=True, filename=name)
+
+
+def _village_pdf_job(model_admin, request, fiscal_year, district, villages):
+    """A long village-report PDF: on GET a page saying what will happen (how many villages,
+    made in the background, where the file will be); on POST the job is started and the clerk
+    taken to its progress page."""
+    back_url = (
+        reverse("admin:programs_districtreport_files") + "?" + urlencode({"year": fiscal_year})
+    )
+    if request.method == "POST":
+        job = job_start(
+            owner=request.user,
+            kind=jobs.VILLAGE_PDF,
+            title=_("รายงานระดับหมู่บ้าน อำเภอ%(name)s ปีงบประมาณ %(year)d (PDF)")
+            % {"name": district.name_th, "year": fiscal_year},
+            params={
+                "fiscal_year": fiscal_year,
+                "district": district.code,
+                "remote_addr": client_ip(request),
+                "unit": _("หมู่บ้าน"),
+                "starting_text": _("กำลังรวบรวมข้อมูลหมู่บ้าน"),
+                "back_url": back_url,
+                "back_label": _("กลับไปที่หน้ารายงาน"),
+            },
+            rows_total=villages,
+        )
+        return HttpResponseRedirect(reverse("admin:jobs_job", args=[job.pk]))
+    minutes = max(1, round(villages * report_pdf.SECONDS_PER_VILLAGE / 60))
+    return TemplateResponse(
+        request,
+        "admin/programs/districtreport/village_pdf_job.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.model._meta,
+            "title": _("สร้างรายงานระดับหมู่บ้านเป็น PDF"),
+            "district": district,
+            "fiscal_year": fiscal_year,
+            "villages": villages,
+            "minutes": minutes,
+            "keep_hours": settings.SAMMACHIP_JOB_RESULT_HOURS,
+            "back_url": back_url,
+            "xlsx_url": _link(
+                "admin:programs_districtreport_file",
+                "villages",
+                fiscal_year,
+                district,
+                None,
+                "xlsx",
+            ),
+        },
+    )
 
 
 def print_view(model_admin, request, kind):

@@ -26,16 +26,19 @@ def job_status_text(job):
     if job.status == Job.Status.RUNNING and job.attempts > 1:
         return _("กำลังทำงาน (เริ่มใหม่ตั้งแต่ต้น เพราะเครื่องประมวลผลเบื้องหลังหยุดกลางคัน)")
     if job.status == Job.Status.RUNNING and not job.rows_total:
-        return _("กำลังอ่านไฟล์")
+        return job.params.get("starting_text") or _("กำลังอ่านไฟล์")
     if job.status == Job.Status.RUNNING:
         return _("กำลังทำงาน")
     return job.get_status_display()
 
 
 def job_rows_text(job):
-    return _("ทำแล้ว %(done)s จาก %(total)s แถว") % {
+    """ "ทำแล้ว 20 จาก 216 แถว": what is counted is the job's own (``params["unit"]``,
+    e.g. หมู่บ้าน), rows when it does not say."""
+    return _("ทำแล้ว %(done)s จาก %(total)s %(unit)s") % {
         "done": f"{job.rows_done:,}",
         "total": f"{job.rows_total:,}",
+        "unit": job.params.get("unit") or _("แถว"),
     }
 
 

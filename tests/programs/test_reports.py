@@ -363,21 +363,108 @@ def test_pdf_download(approved, phon_client):
     assert ExportLog.objects.get().filters == "report=villages&fiscal_year=2568&district=4012"
 
 
-def test_a_village_pdf_too_big_for_a_request_is_refused_in_thai(
+def test_a_village_pdf_too_big_for_a_request_says_what_will_happen(
     approved, phon_client, monkeypatch, settings
 ):
-    """More villages than ``SAMMACHIP_REPORT_PDF_MAX_VILLAGES`` in one village-report PDF: the
-    page says so and offers the other ways; nothing is rendered or recorded."""
+    """More villages than ``SAMMACHIP_REPORT_PDF_MAX_VILLAGES`` in one village-report PDF: a
+    GET renders nothing and starts nothing; the page says how many villages, that the file is
+    made in the background, and offers the xlsx at once."""
     from programs import report_pdf
+    from sammachip.jobs.models import Job
 
     monkeypatch.setattr(report_pdf, "available", lambda: True)
-    monkeypatch.setattr(report_pdf, "write_pdf", lambda *a, **k: pytest.fail("rendered"))
+    monkeypatch.setattr(report_pdf, "write_village_pdf", lambda *a, **k: pytest.fail("rendered"))
     settings.SAMMACHIP_REPORT_PDF_MAX_VILLAGES = 0
-    response = phon_client.get(FILES + "villages/pdf/?year=2568&district=4012", follow=True)
-    assert response.redirect_chain[-1][0] == FILES + "?year=2568"
+    response = phon_client.get(FILES + "villages/pdf/?year=2568&district=4012")
+    assert response.status_code == 200
     text = response.content.decode()
-    assert "มากเกินกว่าจะสร้างเป็น PDF" in text
+    assert "มี 1 หมู่บ้าน" in text and "สร้างไฟล์ PDF ในเบื้องหลัง" in text
+    assert "files/villages/xlsx/?year=2568&amp;district=4012" in text
+    assert not ExportLog.objects.exists() and not Job.objects.exists()
+
+
+@pdf_ready
+def test_a_long_village_pdf_is_a_background_job(approved, phon_client, phon_officer, settings):
+    """Confirmed (POST), the village-report PDF is a job: its page counts villages, the file is
+    the PDF, and it is recorded in the export log like the page's own files."""
+    from django.urls import reverse
+
+    from sammachip.jobs.models import Job
+    from sammachip.jobs.services import result_bytes
+
+    settings.SAMMACHIP_REPORT_PDF_MAX_VILLAGES = 0
+    response = phon_client.post(FILES + "villages/pdf/?year=2568&district=4012")
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:jobs_job", args=[job.pk])
+    assert job.owner == phon_officer and job.status == Job.Status.DONE, job.message
+    assert (job.rows_done, job.rows_total) == (1, 1)
+    assert result_bytes(job)[:5] == b"%PDF-"
+    assert job.result_name == "report-villages-fy2568-4012.pdf"
+    log = ExportLog.objects.get()
+    assert (log.file_format, log.row_count, log.user) == ("pdf", 1, phon_officer)
+    assert log.filters == "report=villages&fiscal_year=2568&district=4012"
+    page = phon_client.get(reverse("admin:jobs_job", args=[job.pk])).content.decode()
+    assert "ทำแล้ว 1 จาก 1 หมู่บ้าน" in page and "1 หมู่บ้าน (" in page
+
+
+def test_a_village_pdf_job_of_a_district_no_longer_ones_own_fails_in_thai(
+    approved, phon_officer, settings
+):
+    from programs import jobs
+    from sammachip.jobs.models import Job
+    from sammachip.jobs.services import job_start
+
+    job = job_start(
+        owner=phon_officer,
+        kind=jobs.VILLAGE_PDF,
+        title="x",
+        params={"fiscal_year": 2568, "district": "4001"},
+    )
+    assert job.status == Job.Status.FAILED
+    assert job.message == "ท่านไม่ได้รับผิดชอบอำเภอนี้แล้ว จึงสร้างรายงานไม่ได้"
     assert not ExportLog.objects.exists()
+
+
+@pdf_ready
+def test_village_pdf_in_parts_numbers_pages_on_and_signs_once(approved, tmp_path):
+    """Laid out a part at a time and joined: one heading, page numbers running on across the
+    parts, every village in order, the signature blocks once at the end; progress per part."""
+    import copy
+    import re
+    import shutil
+    import subprocess
+
+    from pypdf import PdfReader
+
+    from programs import report_pdf
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    data = reports.village_report(fiscal_year=2568, districts=["4012"])
+    section = data["villages"][0]
+    data["villages"] = []
+    for moo in range(1, 6):
+        village = copy.copy(section)
+        village["moo"] = moo
+        data["villages"].append(village)
+    seen = []
+    path = tmp_path / "parts.pdf"
+    pages = report_pdf.write_village_pdf(
+        path, data, scope_words="อำเภอพล", part=2, progress=lambda done, total: seen.append(done)
+    )
+    assert seen == [2, 4, 5]
+    assert len(PdfReader(path).pages) == pages >= 5
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    numbers = [int(n) for n in re.findall(r"หน้[าำ]\s*(\d+)", text)]
+    assert numbers == list(range(1, pages + 1))
+    assert flat(text).count(flat(reports.VILLAGE_TITLE)) == 1
+    assert flat(text).count(flat("ผู้อนุมัติ")) == 1
+    moos = [int(n) for n in re.findall(r"หมู่ที่\s*(\d+)", text)]
+    assert moos == [1, 2, 3, 4, 5]
+    assert flat(text).count(flat("สำนักงานพัฒนาชุมชนจังหวัดขอนแก่น")) >= pages
 
 
 def test_report_queries_do_not_grow_with_villages(approved):
