@@ -89,10 +89,70 @@ def write_pdf(target, kind, data, *, scope_words=""):
     if kind == "villages":
         write_village_pdf(target, data, scope_words=scope_words)
         return
+    import io
+
     import weasyprint
+    from pypdf import PdfReader, PdfWriter
 
     html = render_html(kind, data, scope_words=scope_words)
-    weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf(target)
+    buffer = io.BytesIO()
+    weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf(buffer)
+    writer = PdfWriter(clone_from=PdfReader(buffer))
+    _write(writer, target)
+
+
+def _name_glyphs(writer):
+    """Text copied out of the PDF reads as it prints. WeasyPrint names each glyph after the
+    text of the first cluster it drew it in, so once ำ (drawn as the glyphs of ํ and า) has been
+    drawn, every า reads ำ ("หน้ำ"). Each embedded font keeps its own character map (subset
+    with the glyph ids kept): a glyph that is a character's own glyph is named by that
+    character; other glyphs (ligatures, shifted marks) keep WeasyPrint's name. ำ then reads ํา,
+    as in most Thai PDFs."""
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    pair = re.compile(rb"<([0-9a-fA-F]{4})> <([0-9a-fA-F]*)>")
+    seen = set()
+    for page in writer.pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for font in (reference.get_object() for reference in fonts.values()):
+            to_unicode = font.get("/ToUnicode")
+            if id(font) in seen or to_unicode is None or "/DescendantFonts" not in font:
+                continue
+            seen.add(id(font))
+            descendant = font["/DescendantFonts"][0].get_object()
+            if descendant.get("/CIDToGIDMap") != "/Identity":
+                continue
+            descriptor = descendant["/FontDescriptor"].get_object()
+            embedded = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+            if embedded is None:
+                continue
+            ttfont = TTFont(io.BytesIO(embedded.get_object().get_data()))
+            if "cmap" not in ttfont:
+                continue
+            own = {}
+            for code, glyph in sorted(ttfont.getBestCmap().items()):
+                own.setdefault(ttfont.getGlyphID(glyph), chr(code))
+
+            def named(match, own=own):
+                char = own.get(int(match.group(1), 16))
+                if char is None:
+                    return match.group(0)
+                return b"<%s> <%s>" % (match.group(1), char.encode("utf-16-be").hex().encode())
+
+            stream = to_unicode.get_object()
+            stream.set_data(pair.sub(named, stream.get_data()))
+
+
+def _write(writer, target):
+    _name_glyphs(writer)
+    if hasattr(target, "write"):
+        writer.write(target)
+    else:
+        with open(target, "wb") as output:
+            writer.write(output)
 
 
 # WeasyPrint lays out ~10 pages a second and keeps every page's boxes until the file is written:
@@ -155,11 +215,7 @@ def write_village_pdf(target, data, *, scope_words="", progress=None, part=None)
         if progress is not None:
             progress(done, len(villages))
     writer.add_metadata({"/Title": f"{reports.VILLAGE_TITLE} {scope_words}".strip()})
-    if hasattr(target, "write"):
-        writer.write(target)
-    else:
-        with open(target, "wb") as output:
-            writer.write(output)
+    _write(writer, target)
     return first_page - 1
 
 

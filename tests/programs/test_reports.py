@@ -260,9 +260,9 @@ def test_print_views(approved, province_client):
 
 
 def flat(text):
-    """Text comparable with what pdftotext extracts from Sarabun: the glyph of า is shared with
-    ำ (its cmap names ำ), and marks come out of order, so spaces and marks are dropped and ำ
-    read as า on both sides."""
+    """Text comparable with what pdftotext extracts from Sarabun: ำ is drawn as the glyphs of ํ
+    and า (it reads ํา, ``report_pdf._name_glyphs``), and marks come out of order, so spaces
+    and marks are dropped and ำ read as า on both sides."""
     import unicodedata
 
     text = text.replace("ำ", "า")
@@ -316,6 +316,27 @@ def test_kpi_pdf_text(approved, tmp_path, province_staff):
         assert flat(expected) in text, expected
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
     assert "Sarabun" in fonts
+
+
+@pdf_ready
+def test_pdf_text_copies_out_as_it_prints(approved, tmp_path):
+    """า reads า (not ำ, as WeasyPrint named it once ำ had been drawn); ำ reads ํา."""
+    import shutil
+    import subprocess
+
+    from programs import report_pdf
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    path = tmp_path / "kpi.pdf"
+    report_pdf.write_pdf(path, "kpi", reports.kpi_report(fiscal_year=2568), scope_words="")
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "หน้ำ" not in text and "หน้า 1 / " in text
+    text = text.replace("\u0e4d\u0e32", "\u0e33")
+    assert "สำนักงานพัฒนาชุมชนจังหวัดขอนแก่น" in text
+    assert "รายงานผลการดำเนินงานโครงการสร้างสัมมาชีพชุมชน" in text
 
 
 @pdf_ready
