@@ -16,13 +16,16 @@ of ``--repeat``, the number of queries, the file's size, the CPU time of this pr
 PostgreSQL backend (parallel workers off, see bench/kpis.py) and the load average (the machine's
 2 cores are shared: other work shows in the wall time, much less in the CPU time).
 Targets (issue 16): province xlsx ≤ 3 s, province PDF ≤ 5 s, one district's village reports as
-one PDF ≤ 30 s (or as a background job with a progress bar).
+one PDF ≤ 30 s (or as a background job with a progress bar: the admin makes it one, laid out ten
+villages at a time by ``report_pdf.write_village_pdf`` as here). The peak RSS is the process's
+so far (the cases run in the order of the table).
 """
 
 import argparse
 import io
 import logging
 import os
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -220,6 +223,11 @@ def main():
         met = "—"
         if at_size and target:
             met = "yes" if wall <= target else "NO"
+            if met == "NO" and key == "villages pdf":
+                # The goal's other form: in the admin it is a background job with a progress
+                # bar (programs.jobs.village_report_pdf), laid out in parts as here.
+                met = "as a background job"
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         extra = ""
         if key.startswith("villages"):
             extra = f" ({district_households:,} households of fiscal year {year})"
@@ -230,7 +238,7 @@ def main():
                 f"{os.cpu_count()} CPUs",
                 f"{wall / 1000:.1f} s (data {built / 1000:.1f} s, writing "
                 f"{(wall - built) / 1000:.1f} s), {queries} queries, "
-                f"{size / 1024:,.0f} KiB{pages}; "
+                f"{size / 1024:,.0f} KiB{pages}; peak RSS of the process so far {peak:,.0f} MiB; "
                 f"CPU {py_cpu / 1000:.1f} s Python"
                 + ("" if db_cpu is None else f" + {db_cpu / 1000:.1f} s PostgreSQL"),
                 "",
