@@ -34,7 +34,6 @@ from programs.models import (
     TrainerTeam,
     TrainingSession,
 )
-from sammachip import thaidate
 
 HUNDRED = Decimal(100)
 # Today's targets as fractions (the defaults of ``ProgrammeYear``): the public pages measure
@@ -512,20 +511,13 @@ def occupation_types_from_kinds():
 # ---- where income_after comes from ---------------------------------------------------------
 
 
-def evaluation_end(year):
-    """The last day a follow-up's income counts for ``income_after`` of fiscal year ``year`` (a
-    ``ProgrammeYear``): the year's end plus its evaluation window."""
-    _first, last = thaidate.fiscal_year_bounds(year.fiscal_year)
-    return thaidate.add_months(last, year.evaluation_months)
-
-
 def household_income_refresh(*, households):
     """Set ``income_after`` of the given households (instances, pks or a queryset) from their
-    latest follow-up with an income inside the evaluation window of the household's fiscal year,
-    source ``followup``; with none, empty; an income typed by hand is left alone. The rule lives
-    once, in ``programs.stages`` (which keeps the stage and the income in step together): this
-    is its door for a caller that changed only the income (the household form's emptied
-    income). Returns how many households changed."""
+    latest follow-up with an income inside the evaluation window of the household's fiscal year
+    (up to ``parameters.income_window_end``), source ``followup``; with none, empty; an income
+    typed by hand is left alone. The rule lives once, in ``programs.stages`` (which keeps the
+    stage and the income in step together): this is its door for a caller that changed only
+    the income (the household form's emptied income). Returns how many households changed."""
     from programs.stages import household_stages_refresh
 
     return household_stages_refresh(households=households, income=True)
