@@ -34,7 +34,6 @@ from programs.models import (
     TrainerTeam,
     TrainingSession,
 )
-from sammachip import thaidate
 
 HUNDRED = Decimal(100)
 # Today's targets as fractions (the defaults of ``ProgrammeYear``): the public pages measure
@@ -233,21 +232,35 @@ def _breakdown_rows(rows, labels, goal):
         row = rows.get(value)
         if row is None:
             continue
-        result.append({"key": value, "label": label, **_figures(row, goal)})
+        result.append({"key": value, "label": label, **_figures(row, goal), "sums": row})
     return result
+
+
+def breakdown_labels():
+    """The rows ``kpi_breakdown`` may return, in its order: ``{"occupation_types": [(type pk,
+    name), ..., (None, "ไม่ระบุประเภท")], "target_groups": [(value, label), ..., ("",
+    "ไม่ระบุกลุ่มเป้าหมาย")]}``. One query (the types)."""
+    return {
+        "occupation_types": [
+            *OccupationType.objects.values_list("pk", "name"),
+            (None, _("ไม่ระบุประเภท")),
+        ],
+        "target_groups": [*Household.TargetGroup.choices, ("", _("ไม่ระบุกลุ่มเป้าหมาย"))],
+    }
 
 
 def kpi_breakdown(*, fiscal_year, households, year=None):
     """KPI 1 and KPI 2 (mean form) of the year's ``households`` (a scoped queryset) by occupation
     type and by target group, with the number of occupational groups of each occupation type.
     Returns ``{"occupation_types": [...], "target_groups": [...]}``, each row with ``key`` (the
-    changelist filter's value; ``None``: not recorded), ``label`` and the figures. Five queries
-    (the targets, none when ``year`` is given; the types; each occupation's type; one scan of the
-    year's households by occupation × target group, from the KPI index alone, no join; the groups
-    by type)."""
+    changelist filter's value; ``None``: not recorded), ``label``, the figures and ``sums`` (the
+    measures they are made from, which ``breakdown_totals`` adds up); an occupation type's row
+    also ``groups``. Five queries (the targets, none when ``year`` is given; the types; each
+    occupation's type; one scan of the year's households by occupation × target group, from the
+    KPI index alone, no join; the groups by type)."""
     goal = targets(year if year is not None else parameters.for_year(fiscal_year))
     households = households.filter(fiscal_year=fiscal_year)
-    types = list(OccupationType.objects.values_list("pk", "name"))
+    labels = breakdown_labels()
     type_of = dict(Occupation.objects.values_list("pk", "type_id"))
     by_type, by_group = {}, {}
     for row in (
@@ -263,17 +276,78 @@ def kpi_breakdown(*, fiscal_year, households, year=None):
         .annotate(n=Count("group", distinct=True))
         .order_by()
     }
-    labels = [*types, (None, _("ไม่ระบุประเภท"))]
     for type_key in group_counts.keys() - by_type.keys():
         by_type[type_key] = {"total": 0}  # groups of a type none of the year's households has
-    occupation_rows = _breakdown_rows(by_type, labels, goal)
+    occupation_rows = _breakdown_rows(by_type, labels["occupation_types"], goal)
     for row in occupation_rows:
         row["groups"] = group_counts.get(row["key"], 0)
-    group_labels = [*Household.TargetGroup.choices, ("", _("ไม่ระบุกลุ่มเป้าหมาย"))]
     return {
         "occupation_types": occupation_rows,
-        "target_groups": _breakdown_rows(by_group, group_labels, goal),
+        "target_groups": _breakdown_rows(by_group, labels["target_groups"], goal),
     }
+
+
+BREAKDOWN_PARTS = ("occupation_types", "target_groups")
+
+
+def _stored_sums(row):
+    """The measures of a breakdown row: its ``sums``, or, for a row stored before they were
+    (a snapshot approved earlier), rebuilt from its figures: counts as they are, each income sum
+    the mean times the households with both incomes, to the satang (the incomes have two
+    decimals). ``grouped`` is not in such a row (no breakdown figure uses it): 0."""
+    if row.get("sums"):
+        return row["sums"]
+    n = row.get("households_with_income") or 0
+
+    def income_sum(mean):
+        if not n or mean is None or mean == "":
+            return Decimal(0)
+        return (Decimal(str(mean)) * n).quantize(Decimal("0.01"))
+
+    return {
+        "total": row.get("households") or 0,
+        "trained": row.get("trained") or 0,
+        "practising": row.get("practising") or 0,
+        "dropped": row.get("dropped") or 0,
+        "with_income": n,
+        "sum_before": income_sum(row.get("mean_income_before")),
+        "sum_after": income_sum(row.get("mean_income_after")),
+        "grouped": 0,
+    }
+
+
+def breakdown_totals(breakdowns, *, goal, labels):
+    """One breakdown from several scopes' (``kpi_breakdown`` results, or as stored in approval
+    snapshots: JSON, numbers may be strings), like ``kpi_totals`` for the district rows: per row
+    key, the measures added up (``_stored_sums``) and the figures made again from the sums
+    against ``goal`` (fractions), never an average of ratios. An occupation type's ``groups``
+    are added too: a group's members are households of its own district (the district guards
+    of migration 0007 and ``Household.clean``), so no group is counted in two districts. Rows
+    in the order of ``labels`` (``breakdown_labels()``), keys it does not know (a type
+    deleted since) after them; each row keeps the label first stored. No query."""
+    result = {}
+    for part in BREAKDOWN_PARTS:
+        merged = {}
+        for breakdown in breakdowns:
+            for row in (breakdown or {}).get(part) or []:
+                entry = merged.setdefault(
+                    row["key"], {"label": row["label"], "sums": {}, "groups": 0}
+                )
+                _add(entry["sums"], _stored_sums(row))
+                entry["groups"] += row.get("groups") or 0
+        known = [key for key, _label in labels[part]]
+        order = [key for key in known if key in merged]
+        order += [key for key in merged if key not in known]
+        rows = []
+        for key in order:
+            entry = merged[key]
+            row = {"key": key, "label": entry["label"], **_figures(entry["sums"], goal)}
+            row["sums"] = entry["sums"]
+            if part == "occupation_types":
+                row["groups"] = entry["groups"]
+            rows.append(row)
+        result[part] = rows
+    return result
 
 
 TREND_MEASURES = ("trained", "practising", "with_income", "sum_before", "sum_after")
@@ -437,20 +511,13 @@ def occupation_types_from_kinds():
 # ---- where income_after comes from ---------------------------------------------------------
 
 
-def evaluation_end(year):
-    """The last day a follow-up's income counts for ``income_after`` of fiscal year ``year`` (a
-    ``ProgrammeYear``): the year's end plus its evaluation window."""
-    _first, last = thaidate.fiscal_year_bounds(year.fiscal_year)
-    return thaidate.add_months(last, year.evaluation_months)
-
-
 def household_income_refresh(*, households):
     """Set ``income_after`` of the given households (instances, pks or a queryset) from their
-    latest follow-up with an income inside the evaluation window of the household's fiscal year,
-    source ``followup``; with none, empty; an income typed by hand is left alone. The rule lives
-    once, in ``programs.stages`` (which keeps the stage and the income in step together): this
-    is its door for a caller that changed only the income (the household form's emptied
-    income). Returns how many households changed."""
+    latest follow-up with an income inside the evaluation window of the household's fiscal year
+    (up to ``parameters.income_window_end``), source ``followup``; with none, empty; an income
+    typed by hand is left alone. The rule lives once, in ``programs.stages`` (which keeps the
+    stage and the income in step together): this is its door for a caller that changed only
+    the income (the household form's emptied income). Returns how many households changed."""
     from programs.stages import household_stages_refresh
 
     return household_stages_refresh(households=households, income=True)

@@ -155,7 +155,7 @@ def message(report):
         why = _("ส่งรายงานแล้วและรอจังหวัดตรวจสอบ")
     district = getattr(report.district, "name_th", report.district_id)
     return _(
-        "ข้อมูลปีงบประมาณ %(year)d ของอำเภอ%(district)s%(why)s จึงเพิ่ม แก้ไข ลบ หรือนำเข้าไม่ได้ "
+        "ข้อมูลปีงบประมาณ %(year)d ของอำเภอ%(district)s %(why)s จึงเพิ่ม แก้ไข ลบ หรือนำเข้าไม่ได้ "
         "หากต้องแก้ไข กรุณาติดต่อสำนักงานพัฒนาชุมชนจังหวัดเพื่อส่งรายงานกลับหรือเปิดแก้ไขอีกครั้ง"
     ) % {"year": report.fiscal_year, "district": district, "why": why}
 

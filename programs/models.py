@@ -907,9 +907,13 @@ class FollowUpQuerySet(YearLockedQuerySet):
     the households' stage and ``income_after`` are refreshed here, once per call. (``delete()``
     sends ``post_delete`` for each row: the receivers below refresh.)"""
 
-    def bulk_create(self, objs, *args, **kwargs):
+    def bulk_create(self, objs, *args, refresh=True, **kwargs):
+        """The year lock's ``bulk_create``, then the households' refresh; ``refresh=False`` for
+        a caller that refreshes the stages itself, once for many calls (the field app's sync:
+        ``programs.field.services``)."""
         objs = super().bulk_create(objs, *args, **kwargs)
-        _stages_refresh({obj.household_id for obj in objs}, income=True)
+        if refresh:
+            _stages_refresh({obj.household_id for obj in objs}, income=True)
         return objs
 
     def bulk_update(self, objs, fields, *args, **kwargs):

@@ -189,7 +189,9 @@ def report_return(*, district, fiscal_year, user, comment):
 
 def district_snapshot(*, district, fiscal_year):
     """The district-year's figures as approved (``programs.kpis.district_kpis``; ``counts``: the
-    households by stage, sages, groups and products that /opendata/ publishes), as JSON."""
+    households by stage, sages, groups and products that /opendata/ publishes; ``breakdown``:
+    ``kpi_breakdown`` by occupation type and target group, each row with the ``sums`` that let
+    the reports add several districts up), as JSON."""
     from programs.kpis import district_kpis, kpi_breakdown
     from programs.models import Household
     from programs.opendata import year_counts

@@ -5,9 +5,11 @@
   its ``DistrictReport.snapshot`` (the KPI row of ``programs.kpis.district_kpis`` stored at
   approval), a district not approved is listed with its state and no figures. The province
   total is ``kpi_totals`` over the approved snapshots. The breakdowns by occupation type and
-  by target group (not in the snapshot) are ``kpi_breakdown`` over the approved districts'
-  households: locked since the approval, except follow-ups dated after the approval day (see
-  docs/reporting.md).
+  by target group are the snapshots' too (``approved_breakdown``): one district's as stored,
+  several districts' added up by ``kpis.breakdown_totals`` (counts summed, ratios made again
+  from the summed numerators and denominators). A district approved before snapshots stored a
+  breakdown is read live from its records, which are locked since the approval except
+  follow-ups dated after the approval day (``breakdown_live`` names it; docs/reporting.md).
 * ``village_report`` — รายงานสารสนเทศสัมมาชีพชุมชนระดับหมู่บ้าน: one section per village of the
   approved districts: sage, team, occupation, households (masked IDs) with stage and incomes,
   sessions, follow-ups, groups, products.
@@ -95,9 +97,11 @@ def kpi_report(*, fiscal_year, districts=None):
     codes): ``{"fiscal_year", "rows", "totals", "approved", "occupation_types",
     "target_groups", "generated_at"}``. Each row: ``district_code``, ``district_name``,
     ``status`` (value), ``status_label`` (Thai), ``approved_on`` (a date or None) and
-    ``figures`` (the snapshot's KPI row, None unless approved)."""
-    from programs.kpis import kpi_breakdown, kpi_totals
-    from programs.models import DistrictReport, Household
+    ``figures`` (the snapshot's KPI row, None unless approved). ``occupation_types`` and
+    ``target_groups`` come from the approved snapshots too (``approved_breakdown``);
+    ``breakdown_live``: the approved districts whose snapshot has no breakdown (read live)."""
+    from programs.kpis import kpi_totals
+    from programs.models import DistrictReport
 
     reports = {
         report.district_id: report
@@ -128,12 +132,11 @@ def kpi_report(*, fiscal_year, districts=None):
         )
     with_figures = [row["figures"] for row in rows if row["figures"]]
     totals = kpi_totals(with_figures) if with_figures else None
-    breakdown = {"occupation_types": [], "target_groups": []}
-    if approved:
-        breakdown = kpi_breakdown(
-            fiscal_year=fiscal_year,
-            households=Household.objects.filter(district__in=approved),
-        )
+    breakdown, breakdown_live = approved_breakdown(
+        fiscal_year=fiscal_year,
+        snapshots={code: reports[code].snapshot for code in approved},
+        goal=totals["targets"] if totals else None,
+    )
     return {
         "fiscal_year": fiscal_year,
         "district_report": _single_report(reports, districts),
@@ -141,7 +144,79 @@ def kpi_report(*, fiscal_year, districts=None):
         "totals": totals,
         "approved": approved,
         **breakdown,
+        "breakdown_live": breakdown_live,
         "generated_at": timezone.now(),
+    }
+
+
+def approved_breakdown(*, fiscal_year, snapshots, goal=None):
+    """The KPIs by occupation type and by target group of the approved districts
+    (``snapshots``: ``{district code: its approval snapshot}``), and the codes read live.
+
+    One district: its snapshot's ``breakdown`` as stored (decimals as ``Decimal`` again).
+    Several: ``kpis.breakdown_totals`` of their stored breakdowns (counts added, ratios made
+    again from the added numerators and denominators) against ``goal`` (the year's targets as
+    fractions; read from the parameters when not given). A snapshot approved before breakdowns
+    were stored (no ``breakdown`` key) has its district's breakdown read from the records
+    instead (``kpi_breakdown``: locked since the approval, except follow-ups dated after it);
+    such districts are the second value. Queries: none for one district with a breakdown stored,
+    one (the occupation types' order) for several, ``kpi_breakdown``'s five with a district to
+    read live."""
+    from programs import parameters
+    from programs.kpis import BREAKDOWN_PARTS, breakdown_labels, breakdown_totals, kpi_breakdown
+    from programs.kpis import targets as year_targets
+    from programs.models import Household
+
+    stored = []
+    live = []
+    for code, snapshot in snapshots.items():
+        if isinstance(snapshot, dict) and isinstance(snapshot.get("breakdown"), dict):
+            stored.append(snapshot["breakdown"])
+        else:
+            live.append(code)
+    if live:
+        stored.append(
+            kpi_breakdown(
+                fiscal_year=fiscal_year, households=Household.objects.filter(district__in=live)
+            )
+        )
+    if not stored:
+        return {part: [] for part in BREAKDOWN_PARTS}, live
+    if len(stored) == 1:
+        return snapshot_breakdown(stored[0]), live
+    if goal is None:
+        goal = year_targets(parameters.for_year(fiscal_year))
+    return breakdown_totals(stored, goal=goal, labels=breakdown_labels()), live
+
+
+_BREAKDOWN_DECIMALS = (
+    "practising_share",
+    "mean_income_before",
+    "mean_income_after",
+    "income_change",
+)
+_SUM_DECIMALS = ("sum_before", "sum_after")
+
+
+def snapshot_breakdown(breakdown):
+    """A breakdown as stored in a snapshot (JSON) with its decimals as ``Decimal`` again."""
+
+    def row_of(row):
+        row = dict(row)
+        for key in _BREAKDOWN_DECIMALS:
+            if key in row:
+                row[key] = _decimal(row[key])
+        if isinstance(row.get("sums"), dict):
+            row["sums"] = {
+                key: _decimal(value) if key in _SUM_DECIMALS else value
+                for key, value in row["sums"].items()
+            }
+        return row
+
+    from programs.kpis import BREAKDOWN_PARTS
+
+    return {
+        part: [row_of(row) for row in (breakdown or {}).get(part) or []] for part in BREAKDOWN_PARTS
     }
 
 

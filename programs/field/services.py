@@ -12,10 +12,11 @@
 Each item is saved in its own savepoint inside the request's one transaction, so one refused
 item never sinks the others and the batch costs one commit. The households and the
 already-saved ``client_uuid``s of the whole batch are read up front (two queries), the user's
-scope through ``sammachip.scoping``. A visit is inserted with the year lock's ``bulk_create``
+scope through ``sammachip.scoping``. A visit is inserted with
+``FollowUp.objects.bulk_create(..., refresh=False)``: the year lock's checks
 (``programs.locking``: a visit of a submitted or approved district-year is refused, with the
-lock's Thai reason; the locks are read once for the batch) but not ``FollowUpQuerySet``'s, which
-would refresh its household per visit: the stages and incomes of the batch's households are
+lock's Thai reason; the locks are read once for the batch) without ``FollowUpQuerySet``'s
+refresh of its household per visit: the stages and incomes of the batch's households are
 refreshed once at the end (``programs.stages.household_stages_refresh``), as the household import
 does. A new post_save receiver of ``FollowUp`` must be called here too.
 """
@@ -29,7 +30,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from programs import locking
-from programs.models import FollowUp, FollowUpQuerySet, Household
+from programs.models import FollowUp, Household
 from programs.widgets import IncomeWidget
 from sammachip import images
 from sammachip.scoping import scope_for_user
@@ -201,8 +202,8 @@ def _save(user, item, client_uuid, households):
         return REFUSED, _messages(error), None
     try:
         with transaction.atomic():
-            # The lock's bulk_create, not the per-visit refresh: see the module docstring.
-            super(FollowUpQuerySet, FollowUp.objects.all()).bulk_create([follow_up])
+            # The lock's checks, not the per-visit refresh: see the module docstring.
+            FollowUp.objects.bulk_create([follow_up], refresh=False)
     except locking.YearLocked as error:
         return REFUSED, _messages(error), None
     except IntegrityError:

@@ -76,7 +76,14 @@ def test_message_names_the_district_and_year(phon):
     lock(status="submitted")
     error = refused(phon["household"].save)
     assert "2568" in error.messages[0]
-    assert "พล" in error.messages[0]
+    # The district's name, a space, then the state (not run together).
+    assert "ของอำเภอพล ส่งรายงานแล้วและรอจังหวัดตรวจสอบ จึง" in error.messages[0]
+
+
+def test_message_of_an_approved_year(phon):
+    lock(status="approved")
+    error = refused(phon["household"].save)
+    assert "ของอำเภอพล อนุมัติรายงานแล้ว จึง" in error.messages[0]
 
 
 @pytest.mark.parametrize("status", ["open", "returned"])

@@ -147,6 +147,16 @@ def test_follow_ups_bulk_create(trained):
     assert state(trained) == PRACTISING_3500
 
 
+def test_follow_ups_bulk_create_without_refresh_leaves_it_to_the_caller(trained):
+    """``refresh=False``: for a caller that refreshes the stages itself, once (the field sync)."""
+    from programs.stages import household_stages_refresh
+
+    FollowUp.objects.bulk_create([visit(trained, 30, save=False)], refresh=False)
+    assert state(trained) == TRAINED_NO_INCOME
+    household_stages_refresh(households=[trained.pk], income=True)
+    assert state(trained) == PRACTISING_3500
+
+
 def test_follow_ups_queryset_update(trained):
     visit(trained, 30)
     FollowUp.objects.filter(household=trained).update(practising=False)

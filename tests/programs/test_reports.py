@@ -63,6 +63,180 @@ def test_kpi_report_shows_the_snapshot_not_the_live_data(approved):
     assert live["mean_income_after"] == Decimal("9999") != shown
 
 
+# ---- the breakdowns come from the approval snapshots ----------------------------------------
+
+FIGURE_KEYS = (
+    "households",
+    "trained",
+    "practising",
+    "dropped",
+    "households_with_income",
+    "mean_income_before",
+    "mean_income_after",
+    "practising_share",
+    "income_change",
+    "practising_met",
+    "income_met",
+)
+
+
+def _shown(breakdown):
+    """A breakdown's rows as comparable tuples: key, label, the figures (and the groups)."""
+    shown = {}
+    for part in ("occupation_types", "target_groups"):
+        shown[part] = [
+            (
+                row["key"],
+                str(row["label"]),
+                *[row[key] for key in FIGURE_KEYS],
+                *([row["groups"]] if part == "occupation_types" else []),
+            )
+            for row in breakdown[part]
+        ]
+    return shown
+
+
+@pytest.fixture
+def both_approved(programme, phon_officer, muang_officer, province_staff):
+    """อ.พล and อ.เมือง both reportable and approved through the service: one occupation type
+    (the same occupation), a group in each district, the households in two target groups and
+    with different incomes (2,000 → 2,100 and 1,000 → 1,500: the ratio of the sums, +20 %, is
+    not the mean of the ratios, +27.5 %)."""
+    import datetime as dt
+
+    from programs.models import FollowUp, Household, Occupation, OccupationType
+    from tests.programs.factories import make_group, make_session
+
+    make_reportable(programme)
+    muang = programme["muang"]
+    Household.objects.filter(pk=muang["household"].pk).update(
+        income_before=1000, target_group=Household.TargetGroup.ELDERLY
+    )
+    make_session(team=muang["team"], attendees=[muang["household"]])
+    FollowUp.objects.create(
+        household=muang["household"],
+        visited_on=dt.date(2025, 3, 1),
+        practising=True,
+        monthly_income=1500,
+    )
+    craft = OccupationType.objects.create(name="หัตถกรรมทดสอบ", order=0)
+    Occupation.objects.filter(pk=muang["team"].occupation_id).update(type=craft)
+    for key in ("phon", "muang"):
+        household = Household.objects.get(pk=programme[key]["household"].pk)
+        household.occupation_id = muang["team"].occupation_id
+        # A group's members are of its own district (a database guard on PostgreSQL).
+        household.group = make_group(
+            village=programme[key]["village"], occupation=muang["team"].occupation
+        )
+        household.save()
+    for code, officer in (("4012", phon_officer), ("4001", muang_officer)):
+        reporting.report_submit(district=code, fiscal_year=2568, user=officer)
+        reporting.report_approve(district=code, fiscal_year=2568, user=province_staff)
+    programme["craft"] = craft
+    return programme
+
+
+def _both_live():
+    from programs.kpis import kpi_breakdown
+    from programs.models import Household
+
+    return kpi_breakdown(
+        fiscal_year=2568, households=Household.objects.filter(district__in=["4001", "4012"])
+    )
+
+
+def _move_the_live_data(programme):
+    """What may still happen after an approval: a derived column moves, and a follow-up dated
+    after the approval day (the day set back into the year's follow-up window) drops a
+    household."""
+    import datetime as dt
+
+    from programs.models import FollowUp, Household
+
+    DistrictReport.objects.update(approved_on=dt.date(2025, 10, 15))
+    Household.objects.filter(pk=programme["muang"]["household"].pk).update(
+        income_after=Decimal("9999")
+    )
+    FollowUp.objects.create(
+        household=programme["phon"]["household"],
+        visited_on=dt.date(2025, 11, 1),
+        practising=False,
+        stopped_reason="ย้ายไปทำงานในเมือง",
+    )
+
+
+def test_combined_breakdown_equals_kpi_breakdown_at_approval(
+    both_approved, django_assert_num_queries
+):
+    at_approval = _both_live()
+    _move_the_live_data(both_approved)
+    assert _shown(_both_live()) != _shown(at_approval)  # the records moved
+    # The reports, the districts, the occupation types' order: no household is read.
+    with django_assert_num_queries(3):
+        report = reports.kpi_report(fiscal_year=2568)
+    assert report["approved"] == ["4001", "4012"] and report["breakdown_live"] == []
+    assert _shown(report) == _shown(at_approval)
+    (craft,) = report["occupation_types"]
+    assert craft["label"] == "หัตถกรรมทดสอบ" and craft["households"] == 2
+    assert craft["income_change"] == Decimal("0.2")  # (3,600 − 3,000) / 3,000: from the sums
+    assert craft["groups"] == 2  # one group in each district
+    assert [row["key"] for row in report["target_groups"]] == ["elderly", ""]
+    # The breakdown agrees with the district rows' total (the same approved data).
+    assert craft["mean_income_after"] == report["totals"]["mean_income_after"]
+    assert craft["practising_share"] == report["totals"]["practising_share"]
+
+
+def test_one_district_breakdown_is_its_snapshot(both_approved):
+    snapshot = DistrictReport.objects.get(district="4001").snapshot["breakdown"]
+    _move_the_live_data(both_approved)
+    report = reports.kpi_report(fiscal_year=2568, districts=["4001"])
+    (craft,) = report["occupation_types"]
+    stored = snapshot["occupation_types"][0]
+    assert craft["mean_income_after"] == Decimal("1500") == Decimal(stored["mean_income_after"])
+    assert craft["income_change"] == Decimal("0.5")
+    assert isinstance(craft["practising_share"], Decimal)  # a real number cell in the xlsx
+    assert [row["key"] for row in report["target_groups"]] == ["elderly"]
+
+
+def test_breakdown_xlsx_sheets_show_the_snapshot(both_approved, tmp_path):
+    _move_the_live_data(both_approved)
+    report = reports.kpi_report(fiscal_year=2568)
+    path = tmp_path / "kpi.xlsx"
+    reports.write_kpi_xlsx(path, report)
+    sheet = load_workbook(path)["ตามประเภทอาชีพ"]
+    craft = next(row for row in sheet.iter_rows() if row[0].value == "หัตถกรรมทดสอบ")
+    assert [cell.value for cell in craft[1:4]] == [2, 2, 2]  # households, trained, practising
+    assert craft[6].value == 1800.0 and craft[6].data_type == "n"  # mean income after
+    assert craft[7].value == pytest.approx(0.2)
+
+
+def test_snapshot_rows_stored_without_sums_are_added_from_their_means(both_approved):
+    at_approval = _both_live()
+    for report in DistrictReport.objects.all():
+        for part in ("occupation_types", "target_groups"):
+            for row in report.snapshot["breakdown"][part]:
+                row.pop("sums")
+        DistrictReport.objects.filter(pk=report.pk).update(snapshot=report.snapshot)
+    _move_the_live_data(both_approved)
+    report = reports.kpi_report(fiscal_year=2568)
+    assert _shown(report) == _shown(at_approval)
+
+
+def test_a_snapshot_without_a_breakdown_is_read_live(both_approved):
+    """Approved before snapshots stored breakdowns: that district's breakdown comes from its
+    records (locked since the approval), the others' from their snapshots."""
+    report = DistrictReport.objects.get(district="4001")
+    del report.snapshot["breakdown"]
+    DistrictReport.objects.filter(pk=report.pk).update(snapshot=report.snapshot)
+    at_approval = _both_live()
+    combined = reports.kpi_report(fiscal_year=2568)
+    assert combined["breakdown_live"] == ["4001"]
+    assert _shown(combined) == _shown(at_approval)
+    alone = reports.kpi_report(fiscal_year=2568, districts=["4001"])
+    assert alone["breakdown_live"] == ["4001"]
+    assert alone["occupation_types"][0]["mean_income_after"] == Decimal("1500")
+
+
 def test_kpi_xlsx_has_real_cells_be_dates_and_a4(approved, tmp_path):
     report = reports.kpi_report(fiscal_year=2568)
     path = tmp_path / "kpi.xlsx"
