@@ -235,6 +235,7 @@ def print_context(kind, data, *, scope_words):
         context["breakdown_columns"] = [
             (key, header, _kind(fmt)) for key, header, fmt in reports.BREAKDOWN_COLUMNS
         ]
+        context["breakdown_live_words"] = reports.breakdown_live_words(data)
     else:
         context["title"] = reports.VILLAGE_TITLE
         context["tables"] = [

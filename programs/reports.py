@@ -277,14 +277,29 @@ def _put(sheet, row, column, value, number_format=None):
     return cell
 
 
+def breakdown_live_words(report):
+    """The print view's and the xlsx's word on ``breakdown_live``: which approved districts'
+    breakdowns are today's figures (approved before snapshots kept them), or ""."""
+    codes = report.get("breakdown_live") or []
+    if not codes:
+        return ""
+    names = {row["district_code"]: row["district_name"] for row in report["rows"]}
+    return _(
+        "ตัวเลขจำแนกตามประเภทอาชีพและกลุ่มเป้าหมายของอำเภอ%(names)s เป็นข้อมูลปัจจุบัน "
+        "(อนุมัติก่อนระบบเก็บตัวเลขจำแนก ณ วันที่อนุมัติ)"
+    ) % {"names": " อำเภอ".join(names.get(code, code) for code in codes)}
+
+
 def _about_lines(report, scope_words):
-    return [
+    lines = [
         KPI_TITLE,
         _("ปีงบประมาณ %(year)s %(scope)s") % {"year": report["fiscal_year"], "scope": scope_words},
         settings.SAMMACHIP_OFFICE_NAME,
         _("ข้อมูลเฉพาะอำเภอที่จังหวัดอนุมัติแล้ว พิมพ์เมื่อ %(when)s")
         % {"when": thaidate.format_thai_datetime(report["generated_at"])},
     ]
+    live = breakdown_live_words(report)
+    return [*lines, live] if live else lines
 
 
 def write_kpi_xlsx(target, report, *, scope_words=""):

@@ -222,7 +222,7 @@ def test_snapshot_rows_stored_without_sums_are_added_from_their_means(both_appro
     assert _shown(report) == _shown(at_approval)
 
 
-def test_a_snapshot_without_a_breakdown_is_read_live(both_approved):
+def test_a_snapshot_without_a_breakdown_is_read_live(both_approved, tmp_path):
     """Approved before snapshots stored breakdowns: that district's breakdown comes from its
     records (locked since the approval), the others' from their snapshots."""
     report = DistrictReport.objects.get(district="4001")
@@ -235,6 +235,19 @@ def test_a_snapshot_without_a_breakdown_is_read_live(both_approved):
     alone = reports.kpi_report(fiscal_year=2568, districts=["4001"])
     assert alone["breakdown_live"] == ["4001"]
     assert alone["occupation_types"][0]["mean_income_after"] == Decimal("1500")
+    words = reports.breakdown_live_words(combined)
+    assert words.startswith("ตัวเลขจำแนกตามประเภทอาชีพและกลุ่มเป้าหมายของอำเภอเมืองขอนแก่น เป็นข้อมูลปัจจุบัน")
+    assert (
+        reports.breakdown_live_words(reports.kpi_report(fiscal_year=2568, districts=["4012"])) == ""
+    )
+    from programs import report_pdf
+
+    context = report_pdf.print_context("kpi", combined, scope_words="")
+    assert context["breakdown_live_words"] == words
+    path = tmp_path / "kpi.xlsx"
+    reports.write_kpi_xlsx(path, combined, scope_words="")
+    cells = [cell.value for row in load_workbook(path)["รายอำเภอ"].iter_rows() for cell in row]
+    assert words in cells
 
 
 def test_kpi_xlsx_has_real_cells_be_dates_and_a4(approved, tmp_path):
