@@ -187,6 +187,8 @@ SAMMACHIP_JOB_INLINE_BYTES = int(os.environ.get("SAMMACHIP_JOB_INLINE_BYTES", "2
 # safe, else marked failed. A finished job's file is kept this many hours.
 SAMMACHIP_JOB_STALE_SECONDS = int(os.environ.get("SAMMACHIP_JOB_STALE_SECONDS", "90"))
 SAMMACHIP_JOB_RESULT_HOURS = int(os.environ.get("SAMMACHIP_JOB_RESULT_HOURS", "24"))
+# A finished job's row (its page: what was done, the problems found) is deleted after this.
+SAMMACHIP_JOB_KEEP_DAYS = int(os.environ.get("SAMMACHIP_JOB_KEEP_DAYS", "30"))
 # A village-report PDF of more villages than this is made by the job worker, not in the request
 # (programs.admin.report_files; WeasyPrint lays out ~0.5 s a village).
 SAMMACHIP_REPORT_PDF_MAX_VILLAGES = int(os.environ.get("SAMMACHIP_REPORT_PDF_MAX_VILLAGES", "30"))

@@ -188,8 +188,9 @@ def _sweep_one(job):
 
 
 def jobs_sweep():
-    """Every running job that went silent: retried or failed; old results dropped. Returns the
-    number of silent jobs found."""
+    """Every running job that went silent: retried or failed; a finished job's file dropped
+    after ``SAMMACHIP_JOB_RESULT_HOURS``, the job itself after ``SAMMACHIP_JOB_KEEP_DAYS``
+    (what was exported stays in the export log). Returns the number of silent jobs found."""
     found = 0
     for job in Job.objects.filter(status=Job.Status.RUNNING):
         progress_store.read(job)
@@ -198,4 +199,6 @@ def jobs_sweep():
             found += 1
     expired = timezone.now() - timedelta(hours=settings.SAMMACHIP_JOB_RESULT_HOURS)
     Job.objects.filter(finished_at__lt=expired, result__isnull=False).update(result=None)
+    forgotten = timezone.now() - timedelta(days=settings.SAMMACHIP_JOB_KEEP_DAYS)
+    Job.objects.filter(finished_at__lt=forgotten).delete()
     return found

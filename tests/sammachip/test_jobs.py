@@ -166,6 +166,29 @@ def test_a_running_job_with_a_recent_heartbeat_is_left_alone(owner):
     assert job.status == Job.Status.RUNNING
 
 
+def test_old_finished_jobs_lose_their_file_then_their_row(owner, settings):
+    now = timezone.now()
+
+    def finished(hours_ago):
+        return Job.objects.create(
+            owner=owner,
+            kind="test_count",
+            title="t",
+            status=Job.Status.DONE,
+            result=b"x",
+            finished_at=now - timedelta(hours=hours_ago),
+        )
+
+    fresh, day_old, month_old = finished(1), finished(25), finished(31 * 24)
+    running = make_silent(owner, attempts=1)
+    Job.objects.filter(pk=running.pk).update(heartbeat_at=now)
+    services.jobs_sweep()
+    assert set(Job.objects.values_list("pk", flat=True)) == {fresh.pk, day_old.pk, running.pk}
+    assert Job.objects.get(pk=fresh.pk).result is not None
+    assert Job.objects.get(pk=day_old.pk).result is None
+    assert month_old.pk not in Job.objects.values_list("pk", flat=True)
+
+
 def test_the_task_library_admin_is_not_shown():
     from django.contrib import admin
     from django_tasks_db.models import DBTaskResult
