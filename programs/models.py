@@ -348,7 +348,10 @@ class TrainerTeam(DistrictFromVillage):
         ]
 
     def __str__(self):
-        return f"ทีม {self.village.name_th} ปี {self.fiscal_year}"
+        # The village's หมู่ and code: two villages of one name (บ้านบึงสาธิต of two
+        # subdistricts) read alike in a picker otherwise; no further query than the village.
+        village = self.village
+        return f"ทีม {village.name_th} หมู่ที่ {village.moo} ({village.code}) ปี {self.fiscal_year}"
 
     def clean(self):
         super().clean()
