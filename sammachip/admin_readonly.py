@@ -18,6 +18,7 @@ library ``admin_readonly``), which is ``readonly_contents`` below: Django's ``co
 """
 
 import datetime
+import re
 
 from django.contrib.admin.utils import display_for_field, lookup_field
 from django.core.exceptions import ObjectDoesNotExist
@@ -77,11 +78,19 @@ def thai_display_for_field(value, field, empty_value_display):
     return display_for_field(value, field, empty_value_display)
 
 
+TAG_RE = re.compile(r"(<[^>]*>)")
+
+
 def masked_html(html):
-    """``html`` (escaped or safe) with every ID-like number masked; what masking writes
-    (digits, ``x``, ``-``) needs no escaping, so safe HTML stays safe."""
-    text = conditional_escape(html)
-    return mark_safe(mask_citizen_ids(str(text)))
+    """``html`` (escaped or safe) with every ID-like number in its text masked. The tags are
+    left as they are (a link's address or an image's file name may hold a long run of digits
+    that is no ID); what masking writes (digits, ``x``, ``-``) needs no escaping, so safe HTML
+    stays safe."""
+    parts = TAG_RE.split(str(conditional_escape(html)))
+    # split() with a group: the text is at the even places, the tags at the odd ones.
+    return mark_safe(
+        "".join(part if i % 2 else mask_citizen_ids(part) for i, part in enumerate(parts))
+    )
 
 
 def readonly_contents(field):
