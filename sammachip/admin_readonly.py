@@ -14,7 +14,9 @@ library ``admin_readonly``), which is ``readonly_contents`` below: Django's ``co
 * dates and date-times in the Buddhist Era (``thaidate.format_thai_date`` /
   ``format_thai_datetime``: ``7 ธันวาคม 2569``, ``7 ธันวาคม 2569 เวลา 09:30 น.``), whether a
   model field or a display method returns them;
-* yes/no in Thai (``ใช่`` / ``ไม่ใช่`` / ``ไม่ระบุ``) beside Django's icon.
+* yes/no in Thai (``ใช่`` / ``ไม่ใช่`` / ``ไม่ระบุ``) beside Django's icon;
+* an amount (``DecimalField``) with thousands separators, as its box on an editable form shows
+  it (``sammachip.fields.ThaiNumberInput``: ``12,500.00``).
 """
 
 import datetime
@@ -75,6 +77,8 @@ def thai_display_for_field(value, field, empty_value_display):
         return thaidate.format_thai_datetime(value)
     if isinstance(field, models.DateField):
         return thaidate.format_thai_date(value)
+    if isinstance(field, models.DecimalField):
+        return f"{value:,}"
     return display_for_field(value, field, empty_value_display)
 
 

@@ -154,6 +154,11 @@ def test_a_view_only_household_shows_its_id_masked_and_its_inlines_in_thai(viewe
     )
     assert household.citizen_id_masked in text
     assert citizen_id.format_full(household.citizen_id) not in text
+    Household.objects.filter(pk=household.pk).update(income_before=12500)
+    text = visible_text(
+        client.get(f"/admin/programs/household/{household.pk}/change/").content.decode()
+    )
+    assert "12,500.00" in text  # as the amount's box shows it on an editable form
     # The follow-ups' inline, read-only: the visit's day in BE, practising in Thai.
     assert thaidate.format_thai_date(follow_up.visited_on) in text
     assert ("ใช่" if follow_up.practising else "ไม่ใช่") in text
