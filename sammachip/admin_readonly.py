@@ -3,14 +3,15 @@ view (no change permission: a view-only role, a record of a reported district-ye
 log), every ``readonly_fields`` entry and every inline row shown read-only.
 
 Django's own display (``AdminReadonlyField.contents``) writes a citizen ID in full, dates in the
-Common Era (``Dec. 7, 2026``) and yes/no as icons whose text is English. The project's copies of
+Common Era (``7 ธันวาคม 2026`` in the Thai locale, ``Dec. 7, 2026`` in English, ``2026-12-07``
+from a display method) and yes/no as icons whose text is English. The project's copies of
 ``admin/includes/fieldset.html`` (stacked inlines use it too) and
 ``admin/edit_inline/tabular.html`` show ``{{ field|readonly_contents }}`` instead (template
 library ``admin_readonly``), which is ``readonly_contents`` below: Django's ``contents`` with
 
 * a citizen ID (``EncryptedCitizenIdField``) masked as everywhere else (``citizen_id.mask``:
-  ``1-2345-xxxxx-xx-1``), and any ID-like number inside the text of any other field or display
-  method masked too (``citizen_id.text.mask_citizen_ids``);
+  ``1-2345-xxxxx-xx-1``), and any ID-like number in the text of any other field or display
+  method masked too (``citizen_id.text.mask_citizen_ids``; text only, not inside a tag);
 * dates and date-times in the Buddhist Era (``thaidate.format_thai_date`` /
   ``format_thai_datetime``: ``7 ธันวาคม 2569``, ``7 ธันวาคม 2569 เวลา 09:30 น.``), whether a
   model field or a display method returns them;
