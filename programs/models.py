@@ -1669,6 +1669,12 @@ class ExportLog(models.Model):
     source = models.CharField(_("ช่องทาง"), max_length=16, choices=Source.choices)
     file_format = models.CharField(_("รูปแบบไฟล์"), max_length=8)
     filters = models.TextField(_("เงื่อนไขการกรอง"), blank=True)
+    # The filter in words as the file's info sheet says it (``ExportInfo.filter_text``),
+    # written at export time: '' is "no filter", NULL "not kept" (the rows recorded before
+    # the column existed; the export log rebuilds their words from ``filters``).
+    filter_words = models.TextField(  # noqa: DJ001 - NULL and '' say different things
+        _("เงื่อนไขการกรอง (ตามที่เลือก)"), null=True, blank=True
+    )
     districts = models.CharField(_("อำเภอที่มีสิทธิ์"), max_length=500, blank=True)
     row_count = models.PositiveIntegerField(_("จำนวนแถว"))
     full_ids = models.BooleanField(_("มีเลขประจำตัวประชาชนเต็ม"), default=False)

@@ -21,8 +21,10 @@ def household_list_export(
     ``HouseholdResource``, rows from ``queryset`` (already scoped and filtered by the caller),
     IDs masked unless ``full_ids``; ``filters`` is the query string the log keeps, ``info``
     (``spreadsheets.ExportInfo``) the filter in words and the time for the xlsx's
-    ``ข้อมูลการส่งออก`` sheet and the file name. Returns the number of rows. Raises
-    ``spreadsheets.TooManyRows``.
+    ``ข้อมูลการส่งออก`` sheet and the file name; the log keeps the same words
+    (``ExportLog.filter_words``, ``info.filter_text()``: one rule for the sheet and the log;
+    without ``info`` they are not known and the log names the filter from ``filters``).
+    Returns the number of rows. Raises ``spreadsheets.TooManyRows``.
     """
     from programs import spreadsheets
     from programs.models import ExportLog
@@ -46,6 +48,7 @@ def household_list_export(
         source=source,
         file_format=file_format,
         filters=filters,
+        filter_words=info.filter_text() if info is not None else None,
         districts=districts,
         row_count=rows,
         full_ids=full_ids,

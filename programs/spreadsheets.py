@@ -190,6 +190,11 @@ class ExportInfo:
     fiscal_year: int | None = None
     exported_at: datetime.datetime = field(default_factory=timezone.now)
 
+    def filter_text(self):
+        """The filter in words on one line (``อำเภอพล, ปีงบประมาณ 2569``), '' for none: what
+        the info sheet says and the export log keeps (``ExportLog.filter_words``)."""
+        return ", ".join(str(words) for words in self.filter_words)
+
     def filename(self, file_format):
         """``(thai, ascii)`` names: ``ครัวเรือน-อำเภอพล-ปี2569-2569-12-02.xlsx`` and, for the
         browsers that cannot take it, ``households-4012-fy2569-2569-12-02.xlsx``."""
@@ -228,7 +233,7 @@ def info_rows(info, *, rows, user, full_ids):
     return [
         (_("ผู้ส่งออก"), who, None),
         (_("วันเวลาที่ส่งออก"), when, EXCEL_BE_DATETIME),
-        (_("เงื่อนไขการกรอง"), ", ".join(info.filter_words) or _("ไม่มี (ทุกรายการที่มีสิทธิ์เห็น)"), None),
+        (_("เงื่อนไขการกรอง"), info.filter_text() or _("ไม่มี (ทุกรายการที่มีสิทธิ์เห็น)"), None),
         (_("อำเภอที่มีสิทธิ์"), scope, None),
         (_("จำนวนแถว"), rows, EXCEL_COUNT),
         (_("เลขประจำตัวประชาชน"), ids, None),

@@ -9,15 +9,12 @@ change page of a locked record says why it is read-only and who to ask. An occup
 with members in a locked year cannot be deleted.
 """
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.shortcuts import redirect
-from django.utils.translation import gettext_lazy as _
 
 from programs import locking
-from sammachip import thaidate
 
 
 def _lock_cache(request):
@@ -44,14 +41,6 @@ def lock_for(request, obj, *, deleting=False):
     return cache[key]
 
 
-def _be_display(field):
-    def display(obj):
-        return thaidate.format_thai_date(getattr(obj, field.name)) or "-"
-
-    display.short_description = field.verbose_name
-    return display
-
-
 def lock_checked(form_class):
     """``form_class`` whose record is checked against the lock once built (a form error, not a
     server error, when it falls in a locked district-year)."""
@@ -68,51 +57,10 @@ def lock_checked(form_class):
     return LockCheckedForm
 
 
-MASKED = "citizen_id_masked"
-
-
 class YearLockedAdminMixin:
     """See the module doc. ``obj`` of an inline's permissions is its parent. A locked page is
-    read-only: its citizen ID is shown masked (a read-only field would show the full number)."""
-
-    @admin.display(description=_("เลขประจำตัวประชาชน"))
-    def citizen_id_masked(self, obj):
-        return obj.citizen_id_masked
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Read-only dates in BE (Django's read-only display writes the CE year).
-        self._be_dates = {}
-        for field in self.model._meta.concrete_fields:
-            if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
-                name = f"{field.name}_be_read_only"
-                setattr(self, name, _be_display(field))
-                self._be_dates[field.name] = name
-
-    def _read_only_page(self, request, obj):
-        return obj is not None and lock_for(request, obj) is not None
-
-    def _shown(self, names):
-        replace = {"citizen_id": MASKED, **self._be_dates}
-        return [
-            self._shown(name) if isinstance(name, list | tuple) else replace.get(name, name)
-            for name in names
-        ]
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if not self._read_only_page(request, obj):
-            return fieldsets
-        return [
-            (name, {**options, "fields": self._shown(options.get("fields", ()))})
-            for name, options in fieldsets
-        ]
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        if self._read_only_page(request, obj):
-            return [*self._shown(fields), MASKED, *self._be_dates.values()]
-        return fields
+    read-only; its citizen ID shows masked and its dates in BE as on every read-only page
+    (``sammachip.admin_readonly``)."""
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and lock_for(request, obj) is None

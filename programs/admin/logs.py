@@ -1,4 +1,11 @@
-"""The export log, for provincial staff."""
+"""The export log, for provincial staff.
+
+An export's filter in words is written once, when the file is made: ``ExportInfo.filter_text()``
+(the words ``household_export.export_info`` reads from the household list's own filters, or the
+command's), stored as ``ExportLog.filter_words`` and shown here as stored. ``describe_filters``
+below rebuilds words from the stored query string only for the rows recorded before that column
+existed (``filter_words`` NULL, migration 0018); new rows never go through it.
+"""
 
 from collections import defaultdict
 
@@ -24,8 +31,9 @@ def _names_from_database(model, pks):
 
 
 def describe_filters(query, names=_names_from_database):
-    """The household list filter an export recorded (a query string), in words as the clerk
-    chose it: ``district__code__exact=4012&fiscal_year=2569`` → ``อำเภอพล · ปีงบประมาณ 2569``.
+    """Only for an export recorded before ``ExportLog.filter_words`` existed (see the module
+    doc): its filter (a query string) in words as the clerk chose it:
+    ``district__code__exact=4012&fiscal_year=2569`` → ``อำเภอพล · ปีงบประมาณ 2569``.
     A parameter no filter knows is shown as it was recorded. ``names(model, pks)`` gives the
     records' names by pk (``describe_filters_of`` looks them up once for a page of logs)."""
     from programs.admin.households import HouseholdAdmin
@@ -46,8 +54,10 @@ def describe_filters(query, names=_names_from_database):
 
 
 def describe_filters_of(logs):
-    """``describe_filters`` for many export logs (a changelist page), each record named in
-    one query per kind of record; the words are set on each log as ``filters_words``."""
+    """``describe_filters`` for the old export logs of a changelist page (``filter_words``
+    NULL), each record named in one query per kind of record; the words are set on each such
+    log as ``filters_words``."""
+    logs = [log for log in logs if log.filter_words is None]
     wanted = defaultdict(set)
     for log in logs:
         for name, values in QueryDict(log.filters).lists():
@@ -142,7 +152,10 @@ class ExportLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("เงื่อนไขการกรอง"))
     def filters_in_words(self, obj):
-        words = getattr(obj, "filters_words", None)
+        """The words stored at export time; an old row's rebuilt (``describe_filters``)."""
+        words = obj.filter_words
+        if words is None:
+            words = getattr(obj, "filters_words", None)
         if words is None:
             words = describe_filters(obj.filters)
         return words or _("ทั้งหมดที่มีสิทธิ์")

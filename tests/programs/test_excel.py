@@ -9,6 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from programs import spreadsheets
 from programs.models import ExportLog, Household
@@ -335,6 +337,82 @@ def test_every_export_is_logged(province_client, province_staff, lists):
     assert log.source == "admin"
 
 
+def test_the_log_keeps_the_filter_in_the_info_sheets_words(province_client, lists):
+    """One rule: the words written on the info sheet are the words the log keeps and shows."""
+    params = {"district__code__exact": "4012", "fiscal_year": "2568", "status__exact": "target"}
+    book = workbook(export(province_client, {"_format": "xlsx", **params}))
+    sheet_words = info_sheet(book)["เงื่อนไขการกรอง"].value
+    assert sheet_words == "อำเภอพล, ปีงบประมาณ 2568, สถานะ: เป้าหมาย"
+    log = ExportLog.objects.get()
+    assert log.filter_words == sheet_words
+    # Shown as stored, not rebuilt from the query string.
+    ExportLog.objects.filter(pk=log.pk).update(filters="nothing=1")
+    listed = province_client.get("/admin/programs/exportlog/").content.decode()
+    assert sheet_words in listed
+    assert "nothing=1" not in listed
+    page = province_client.get(f"/admin/programs/exportlog/{log.pk}/change/").content.decode()
+    assert sheet_words in page
+
+
+def test_a_csv_export_logs_the_same_words_and_no_filter_is_said(province_client, lists):
+    export(province_client, {"_format": "csv", "fiscal_year": "2568"})
+    export(province_client, {"_format": "csv"})
+    filtered, unfiltered = ExportLog.objects.order_by("pk")
+    assert filtered.filter_words == "ปีงบประมาณ 2568"
+    assert unfiltered.filter_words == ""
+    listed = province_client.get("/admin/programs/exportlog/").content.decode()
+    assert "ทั้งหมดที่มีสิทธิ์" in listed
+
+
+def test_the_log_never_keeps_a_searched_id_in_full(province_client, lists):
+    household = lists["phon"]["household"]
+    export(province_client, {"_format": "csv", "q": household.citizen_id})
+    words = ExportLog.objects.get().filter_words
+    assert household.citizen_id_masked in words
+    assert household.citizen_id not in words.replace("-", "")
+
+
+def test_an_export_logged_before_the_words_were_kept_is_described_from_its_query(
+    province_client, province_staff, lists
+):
+    ExportLog.objects.create(
+        user=province_staff,
+        source=ExportLog.Source.ADMIN,
+        file_format="xlsx",
+        filters="district__code__exact=4012&fiscal_year=2568",
+        row_count=2,
+    )
+    assert ExportLog.objects.get().filter_words is None
+    listed = province_client.get("/admin/programs/exportlog/").content.decode()
+    assert "อำเภอพล · ปีงบประมาณ 2568" in listed
+
+
+def test_the_export_log_reads_stored_words_in_a_fixed_number_of_queries(
+    province_client, province_staff, lists
+):
+    def log(words):
+        ExportLog.objects.create(
+            user=province_staff,
+            source=ExportLog.Source.ADMIN,
+            file_format="csv",
+            filters="district=4012&occupation__id__exact=1",
+            filter_words=words,
+            row_count=1,
+        )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert province_client.get("/admin/programs/exportlog/").status_code == 200
+        return len(captured)
+
+    log("อำเภอพล")
+    queries()  # the session and the caches warm
+    before = queries()
+    for n in range(5):
+        log(f"อำเภอพล {n}")
+    assert queries() == before
+
+
 def test_export_log_is_for_provincial_staff(province_client, phon_officer, lists):
     from django.test import Client
 
@@ -386,6 +464,7 @@ def test_command_exports_a_fiscal_year_masked(tmp_path, lists):
     info = info_sheet(openpyxl.load_workbook(out))
     assert info["ผู้ส่งออก"].value == "คำสั่งระบบ (ไม่ระบุผู้ใช้)"
     assert info["เงื่อนไขการกรอง"].value == "อำเภอพล, ปีงบประมาณ 2568"
+    assert ExportLog.objects.get().filter_words == "อำเภอพล, ปีงบประมาณ 2568"
     assert info["จำนวนแถว"].value == 2
 
 

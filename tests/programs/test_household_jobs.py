@@ -194,6 +194,7 @@ def test_a_big_export_is_a_job_with_its_file_logged_and_scoped(province_client, 
     log = ExportLog.objects.get()
     assert log.row_count == Household.objects.count()
     assert log.user.username == "province"
+    assert log.filter_words == ""  # the list was not filtered: the info sheet's words, none
 
 
 def test_an_export_job_keeps_the_lists_filters_and_the_officers_districts(phon_client, lists):
