@@ -369,6 +369,50 @@ def write_kpi_xlsx(target, report, *, scope_words=""):
     workbook.save(target)
 
 
+def write_completeness_xlsx(target, rows, *, fiscal_year, deadline, generated_at):
+    """The completeness page (``programs.completeness.district_rows``) as an xlsx workbook: one
+    row per district, the state, the last step's day (a BE date cell), villages taking part and
+    complete, the share, the days overdue."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "ความครบถ้วน"
+    headers = [
+        "รหัสอำเภอ",
+        "อำเภอ",
+        "สถานะรายงาน",
+        "ขั้นตอนล่าสุดเมื่อ",
+        "หมู่บ้านที่ร่วมโครงการ",
+        "หมู่บ้านที่ข้อมูลครบ",
+        "สัดส่วนหมู่บ้านที่ข้อมูลครบ",
+        "เลยกำหนด (วัน)",
+    ]
+    lines = [
+        _("ความครบถ้วนของรายงานประจำปีงบประมาณ %(year)d") % {"year": fiscal_year},
+        settings.SAMMACHIP_OFFICE_NAME,
+        _("กำหนดส่งรายงาน %(day)s") % {"day": thaidate.format_thai_date(deadline)}
+        if deadline
+        else _("ยังไม่ได้กำหนดวันส่งรายงานของปีนี้"),
+        _("พิมพ์เมื่อ %(when)s") % {"when": thaidate.format_thai_datetime(generated_at)},
+    ]
+    start = _heading(sheet, lines, len(headers))
+    _header_row(sheet, start, headers, [9, 18, 24, 14, 12, 12, 12, 10])
+    sheet.freeze_panes = sheet.cell(row=start + 1, column=3)
+    for row_number, row in enumerate(rows, start=start + 1):
+        sheet.cell(row=row_number, column=1, value=row.district.code)
+        sheet.cell(row=row_number, column=2, value=row.district.name_th)
+        sheet.cell(row=row_number, column=3, value=str(row.status_label))
+        day = timezone.localdate(row.last_step_at) if row.last_step_at else None
+        _put(sheet, row_number, 4, day, EXCEL_BE_DATE)
+        _put(sheet, row_number, 5, row.villages, EXCEL_COUNT)
+        _put(sheet, row_number, 6, row.complete, EXCEL_COUNT)
+        _put(sheet, row_number, 7, row.complete_share, EXCEL_PERCENT)
+        _put(sheet, row_number, 8, row.days_overdue or None, EXCEL_COUNT)
+    _print_setup(sheet, landscape=False, title_rows=f"{start}:{start}")
+    workbook.save(target)
+
+
 def filename(kind, *, fiscal_year, code=None, file_format="xlsx"):
     """``report-kpi-fy2569-4012.xlsx``: an ASCII name for downloads and the command."""
     parts = [f"report-{kind}", f"fy{fiscal_year}"]

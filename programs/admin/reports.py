@@ -4,24 +4,27 @@ comment, reopen with a reason) and the admin-home panel: an officer's district-y
 returned report first, provincial staff's queue of submitted districts with counts. Every step
 goes through ``programs.reporting``."""
 
+import tempfile
 from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from programs import completeness, kpis, quality, reporting
+from programs import completeness, kpis, quality, reporting, reports
 from programs.admin import report_files
 from programs.models import (
     DistrictReport,
     DistrictReportEvent,
+    ExportLog,
     FollowUp,
     Household,
     TrainerTeam,
@@ -31,6 +34,7 @@ from programs.report_home import submit_url
 from sammachip import thaidate
 from sammachip.admin_tools import ReadOnlyAdminMixin
 from sammachip.scoping import DistrictScopedAdminMixin, user_can_access
+from sammachip.security import client_ip
 from sammachip.templatetags.numbers import percent
 from villages.models import District
 
@@ -254,6 +258,8 @@ class DistrictReportAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.Mo
         if not current - 10 <= fiscal_year <= current + 1:
             fiscal_year = current
         rows, deadline = completeness.district_rows(fiscal_year)
+        if request.GET.get("format") == "xlsx":
+            return self._completeness_xlsx(request, rows, fiscal_year, deadline)
         return TemplateResponse(
             request,
             "admin/programs/districtreport/completeness.html",
@@ -269,6 +275,25 @@ class DistrictReportAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.Mo
                 "overdue": sum(1 for row in rows if row.days_overdue),
             },
         )
+
+    def _completeness_xlsx(self, request, rows, fiscal_year, deadline):
+        """The completeness page as an xlsx download, recorded in the export log."""
+        target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+        reports.write_completeness_xlsx(
+            target, rows, fiscal_year=fiscal_year, deadline=deadline, generated_at=timezone.now()
+        )
+        target.seek(0)
+        reports.record(
+            kind="completeness",
+            fiscal_year=fiscal_year,
+            file_format="xlsx",
+            rows=len(rows),
+            user=request.user,
+            source=ExportLog.Source.ADMIN,
+            remote_addr=client_ip(request),
+        )
+        name = reports.filename("completeness", fiscal_year=fiscal_year)
+        return FileResponse(target, as_attachment=True, filename=name)
 
     def review_view(self, request, object_id):
         """Provincial staff: the district's figures, the officer's note and the steps so far;

@@ -103,8 +103,37 @@ def test_the_page_is_for_provincial_staff_in_thai_with_be_dates(
     assert len(more) == len(few)
 
 
+def test_the_page_as_an_xlsx_with_real_cells_recorded(
+    programme, province_client, phon_officer, tmp_path
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from programs.models import ExportLog
+
+    make_reportable(programme)
+    ProgrammeYear.objects.create(fiscal_year=2568, report_deadline=datetime.date(2025, 10, 31))
+    reporting.report_submit(district="4012", fiscal_year=2568, user=phon_officer)
+    response = province_client.get(URL, {"year": 2568})
+    assert "format=xlsx" in response.content.decode()
+    response = province_client.get(URL, {"year": 2568, "format": "xlsx"})
+    assert response.status_code == 200
+    assert "report-completeness-fy2568.xlsx" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["ความครบถ้วน"]
+    rows = {row[1]: row for row in sheet.iter_rows(values_only=True) if row[0] == "4012"}
+    phon = rows["พล"]
+    assert phon[2] == "ส่งรายงานแล้ว รอตรวจสอบ"
+    assert isinstance(phon[3], datetime.datetime)  # a real date cell (shown in BE)
+    assert phon[4:7] == (1, 1, 1)
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert any("31 ตุลาคม 2568" in str(c.value) for c in cells)
+    assert ExportLog.objects.get().filters == "report=completeness&fiscal_year=2568"
+
+
 def test_district_officers_may_not_see_it(phon_client):
     assert phon_client.get(URL).status_code == 403
+    assert phon_client.get(URL, {"format": "xlsx"}).status_code == 403
 
 
 def test_linked_from_the_report_list_and_the_home_panel(province_staff, phon_officer):
