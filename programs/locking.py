@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils.translation import gettext as _
 
@@ -348,17 +349,24 @@ def import_refusal(household, locks=None):
 
 
 def rows_lock(queryset):
-    """The report locking any row of ``queryset`` (of a locked model), or ``None``. One query
-    when nothing is locked anywhere, one more per locked district-year."""
+    """The report locking any row of ``queryset`` (of a locked model), or ``None``. The reports
+    (one query, none inside ``cached()``), then, when any district-year is locked, one query
+    for a row of any of them."""
     spec = spec_of(queryset.model)
     if spec is None:
         return None
-    for report in locked_years().values():
-        rows = queryset.filter(**{spec.district: report.district_id, spec.year: report.fiscal_year})
+    locks = locked_years()
+    if not locks:
+        return None
+    condition = Q()
+    for report in locks.values():
+        one = Q(**{spec.district: report.district_id, spec.year: report.fiscal_year})
         if spec.date and report.status == report.Status.APPROVED and report.approved_on:
-            rows = rows.filter(**{f"{spec.date}__lte": report.approved_on})
-        if rows.exists():
-            return report
+            one &= Q(**{f"{spec.date}__lte": report.approved_on})
+        condition |= one
+    hit = queryset.filter(condition).values_list(spec.district, spec.year)[:1]
+    for district_id, fiscal_year in hit:
+        return locks[(district_id, fiscal_year)]
     return None
 
 

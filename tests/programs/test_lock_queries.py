@@ -317,3 +317,35 @@ def test_once_the_move_commits_the_block_reads_once_again(
             assert not locking.is_locked("4001", 2568)
         after = len(queries.lock_queries)
     assert after - before == 1
+
+
+def test_rows_are_checked_in_one_query_however_many_years_are_locked(
+    programme, django_assert_num_queries
+):
+    from villages.models import District
+
+    household = programme["phon"]["household"]  # อ.พล, FY 2568
+    before = FollowUp.objects.create(
+        household=household, visited_on=datetime.date(2025, 3, 1), practising=True
+    )
+    for district in District.objects.filter(province_id="40").exclude(code="4012"):
+        lock("approved", district=district.code)
+    lock("submitted", fiscal_year=2567)
+    with locking.cached():
+        locking.locked_years()  # the request's one read of the reports
+        with django_assert_num_queries(1):
+            assert locking.rows_lock(Household.objects.filter(district_id="4012")) is None
+    lock("approved")  # อ.พล's FY 2568, approved on 15 Oct 2025
+    after = FollowUp.objects.create(
+        household=household, visited_on=datetime.date(2025, 10, 16), practising=True
+    )
+    with locking.cached():
+        locking.locked_years()
+        with django_assert_num_queries(1):
+            assert locking.rows_lock(FollowUp.objects.filter(pk=after.pk)) is None
+        with django_assert_num_queries(1):
+            report = locking.rows_lock(FollowUp.objects.filter(pk__in=[before.pk, after.pk]))
+        assert (report.district_id, report.fiscal_year) == ("4012", 2568)
+        with pytest.raises(locking.YearLocked):
+            Household.objects.filter(district_id="4012").delete()
+    assert Household.objects.filter(pk=household.pk).exists()
