@@ -387,9 +387,43 @@ def group_delete_lock(group):
 
 def check_new(objs):
     """Raise ``YearLocked`` when any of ``objs`` (new records of one model) falls in a locked
-    district-year."""
+    district-year. Records whose parent is not loaded (built with ``household_id=…``) are
+    checked together: the reports, then, when any year is locked, their parents' district and
+    year in one query (not one query per record)."""
+    objs = list(objs)
+    spec = spec_of(type(objs[0])) if objs else None
+    if spec is None:
+        return
+    if spec.parent is not None:
+        field = type(objs[0])._meta.get_field(spec.parent)
+        unloaded = [
+            obj
+            for obj in objs
+            if not field.is_cached(obj) and getattr(obj, field.attname) is not None
+        ]
+        if unloaded:
+            _check_by_parent(unloaded, spec, field)
+            skip = {id(obj) for obj in unloaded}
+            objs = [obj for obj in objs if id(obj) not in skip]
     for obj in objs:
         check(obj, stored=False)
+
+
+def _check_by_parent(objs, spec, field):
+    locks = locked_years()
+    if not locks:
+        return
+    parents = {
+        pk: (district_id, fiscal_year)
+        for pk, district_id, fiscal_year in field.related_model._base_manager.filter(
+            pk__in={getattr(obj, field.attname) for obj in objs}
+        ).values_list("pk", "district_id", "fiscal_year")
+    }
+    for obj in objs:
+        report = locks.get(parents.get(getattr(obj, field.attname)))
+        date = getattr(obj, spec.date) if spec.date else None
+        if report is not None and not (date is not None and _dated_after_approval(report, date)):
+            refuse(report)
 
 
 class YearLockedQuerySet(DistrictScopedQuerySet):

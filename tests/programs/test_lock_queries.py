@@ -349,3 +349,26 @@ def test_rows_are_checked_in_one_query_however_many_years_are_locked(
         with pytest.raises(locking.YearLocked):
             Household.objects.filter(district_id="4012").delete()
     assert Household.objects.filter(pk=household.pk).exists()
+
+
+def test_new_records_built_by_parent_id_are_checked_together(
+    two_districts, django_assert_num_queries
+):
+    households = [make_household(village=two_districts["phon"]) for _ in range(ROWS)]
+    lock("approved", district="4001")
+
+    def decisions(day):
+        return [StageDecision(household_id=h.pk, decided_on=day, reason="เลิก") for h in households]
+
+    with locking.cached():
+        locking.locked_years()
+        with django_assert_num_queries(1):  # the households' district and year, once
+            locking.check_new(decisions(datetime.date(2025, 4, 1)))
+    lock("submitted")
+    with pytest.raises(locking.YearLocked) as raised:
+        locking.check_new(decisions(datetime.date(2025, 4, 1)))
+    assert "ส่งรายงานแล้ว" in raised.value.messages[0]
+    lock("approved")  # on 15 Oct 2025: a decision dated after it stays open
+    locking.check_new(decisions(datetime.date(2025, 10, 20)))
+    with pytest.raises(locking.YearLocked):
+        locking.check_new(decisions(datetime.date(2025, 10, 15)))
