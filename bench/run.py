@@ -38,6 +38,7 @@ QUICK_ARGS = {
     "jobs": ["--import-rows", "3000", "--export-rows", "10000"],
     "field": ["--visits", "20", "--repeat", "1"],
     "reports": ["--households", "50000"],
+    "locks": ["--rows", "5", "--repeat", "1"],
 }
 HEADER = "| source | benchmark | data | this project | baseline | ratio | target | met |"
 

@@ -19,6 +19,12 @@ Where it is enforced:
 * the admin (``programs.admin.locking``) and the household import (``HouseholdResource``).
 
 Other doors (the field app) call ``check(obj)`` or ``is_locked(district_id, fiscal_year)``.
+
+What it costs: outside ``cached()`` each check reads its report (one query); inside, the
+locking reports are read once for the block. Every web request runs inside one block
+(``programs.middleware.YearLockCacheMiddleware``), so a request asks the reports' table at most
+once, however many records it checks (``tests/programs/test_lock_queries.py``,
+``bench/locks.py``).
 Reading and exporting are never locked.
 """
 
@@ -27,7 +33,9 @@ import contextvars
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models.signals import m2m_changed, pre_delete, pre_save
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils.translation import gettext as _
 
 from sammachip.scoping import DistrictScopedQuerySet
@@ -70,15 +78,24 @@ DERIVED = {
 }
 
 
-# Inside ``cached()``: ``{"locks": {(district_id, fiscal_year): report}}``, read once.
+# Inside ``cached()``: ``{"locks": {(district_id, fiscal_year): report}, "moving": n}``.
 _cache = contextvars.ContextVar("programs_year_locks", default=None)
 
 
 @contextlib.contextmanager
 def cached():
     """Within this block the locking reports are read once (one query, on first need) and
-    kept: a request or an import that checks many records asks the database once. Reports do
-    not move inside such a block (their steps are separate requests)."""
+    kept: a request (every web request is one such block, ``programs.middleware``) or an
+    import that checks many records asks the database once. A block inside another shares
+    the outer one's read.
+
+    A report written inside the block (its save or delete, or a QuerySet write of reports:
+    ``forget()``) is never served stale: what was read is forgotten, and until the write's
+    transaction commits every check reads the database again (a rolled-back write leaves the
+    rest of the block uncached, never wrong)."""
+    if _cache.get() is not None:
+        yield
+        return
     token = _cache.set({})
     try:
         yield
@@ -86,9 +103,25 @@ def cached():
         _cache.reset(token)
 
 
-def _cached_locks():
+def forget(*args, **kwargs):
+    """A report was written: the block's read (``cached()``) is forgotten and not taken again
+    before the write commits. Connected to ``DistrictReport``'s ``post_save``/``post_delete``
+    (``install()``) and called by its QuerySet's bulk writes; a no-op outside a block."""
     holder = _cache.get()
     if holder is None:
+        return
+    holder.pop("locks", None)
+    holder["moving"] = holder.get("moving", 0) + 1
+
+    def settled():
+        holder["moving"] -= 1
+
+    transaction.on_commit(settled)
+
+
+def _cached_locks():
+    holder = _cache.get()
+    if holder is None or holder.get("moving"):
         return None
     if "locks" not in holder:
         holder["locks"] = _read_locked_years()
@@ -111,7 +144,7 @@ def _district_id(district):
 
 def lock_of(district_id, fiscal_year, *, on=None):
     """The ``DistrictReport`` that locks this district-year (for a record dated ``on``, when
-    it is dated), or ``None``. One query."""
+    it is dated), or ``None``. One query (none inside ``cached()`` once the block has read)."""
     if not district_id or not fiscal_year:
         return None
     locks = _cached_locks()
@@ -316,17 +349,24 @@ def import_refusal(household, locks=None):
 
 
 def rows_lock(queryset):
-    """The report locking any row of ``queryset`` (of a locked model), or ``None``. One query
-    when nothing is locked anywhere, one more per locked district-year."""
+    """The report locking any row of ``queryset`` (of a locked model), or ``None``. The reports
+    (one query, none inside ``cached()``), then, when any district-year is locked, one query
+    for a row of any of them."""
     spec = spec_of(queryset.model)
     if spec is None:
         return None
-    for report in locked_years().values():
-        rows = queryset.filter(**{spec.district: report.district_id, spec.year: report.fiscal_year})
+    locks = locked_years()
+    if not locks:
+        return None
+    condition = Q()
+    for report in locks.values():
+        one = Q(**{spec.district: report.district_id, spec.year: report.fiscal_year})
         if spec.date and report.status == report.Status.APPROVED and report.approved_on:
-            rows = rows.filter(**{f"{spec.date}__lte": report.approved_on})
-        if rows.exists():
-            return report
+            one &= Q(**{f"{spec.date}__lte": report.approved_on})
+        condition |= one
+    hit = queryset.filter(condition).values_list(spec.district, spec.year)[:1]
+    for district_id, fiscal_year in hit:
+        return locks[(district_id, fiscal_year)]
     return None
 
 
@@ -347,9 +387,43 @@ def group_delete_lock(group):
 
 def check_new(objs):
     """Raise ``YearLocked`` when any of ``objs`` (new records of one model) falls in a locked
-    district-year."""
+    district-year. Records whose parent is not loaded (built with ``household_id=…``) are
+    checked together: the reports, then, when any year is locked, their parents' district and
+    year in one query (not one query per record)."""
+    objs = list(objs)
+    spec = spec_of(type(objs[0])) if objs else None
+    if spec is None:
+        return
+    if spec.parent is not None:
+        field = type(objs[0])._meta.get_field(spec.parent)
+        unloaded = [
+            obj
+            for obj in objs
+            if not field.is_cached(obj) and getattr(obj, field.attname) is not None
+        ]
+        if unloaded:
+            _check_by_parent(unloaded, spec, field)
+            skip = {id(obj) for obj in unloaded}
+            objs = [obj for obj in objs if id(obj) not in skip]
     for obj in objs:
         check(obj, stored=False)
+
+
+def _check_by_parent(objs, spec, field):
+    locks = locked_years()
+    if not locks:
+        return
+    parents = {
+        pk: (district_id, fiscal_year)
+        for pk, district_id, fiscal_year in field.related_model._base_manager.filter(
+            pk__in={getattr(obj, field.attname) for obj in objs}
+        ).values_list("pk", "district_id", "fiscal_year")
+    }
+    for obj in objs:
+        report = locks.get(parents.get(getattr(obj, field.attname)))
+        date = getattr(obj, spec.date) if spec.date else None
+        if report is not None and not (date is not None and _dated_after_approval(report, date)):
+            refuse(report)
 
 
 class YearLockedQuerySet(DistrictScopedQuerySet):
@@ -439,6 +513,9 @@ def install():
         pre_delete.connect(_on_delete, sender=model, dispatch_uid=f"year_lock_delete_{name}")
     group = apps.get_model("programs", "occupationgroup")
     pre_delete.connect(_group_delete, sender=group, dispatch_uid="year_lock_group_delete")
+    report = apps.get_model("programs", "districtreport")
+    post_save.connect(forget, sender=report, dispatch_uid="year_lock_report_save")
+    post_delete.connect(forget, sender=report, dispatch_uid="year_lock_report_delete")
     session = apps.get_model("programs", "trainingsession")
     m2m_changed.connect(
         _attendance, sender=session.attendees.through, dispatch_uid="year_lock_attendance"

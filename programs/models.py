@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programs import locking
 from programs.locking import YearLockedQuerySet
 from sammachip import citizen_id, thaidate
 from sammachip.citizen_id.fields import CitizenIdHashField, EncryptedCitizenIdField
@@ -1527,6 +1528,28 @@ class DistrictReportQuerySet(DistrictScopedQuerySet):
     def locking(self):
         """The reports that lock their district-year (``programs.locking``)."""
         return self.filter(status__in=DistrictReport.LOCKING)
+
+    # A bulk write of reports (no signals) forgets the lock's cached read too.
+    def update(self, **kwargs):
+        locking.forget()
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def delete(self):
+        locking.forget()
+        return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        locking.forget()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        locking.forget()
+        return super().bulk_update(objs, fields, *args, **kwargs)
 
 
 class DistrictReport(models.Model):

@@ -120,6 +120,8 @@ MIDDLEWARE = [
     "sammachip.middleware.IdleSessionTimeoutMiddleware",
     "sammachip.middleware.ForcePasswordChangeMiddleware",
     "sammachip.middleware.TrustedAuditlogMiddleware",
+    # The year lock's reports read once per request (programs.locking.cached).
+    "programs.middleware.YearLockCacheMiddleware",
     # Last, as django-axes requires: turns a login lock-out into the Thai lock-out page.
     "axes.middleware.AxesMiddleware",
 ]

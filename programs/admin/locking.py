@@ -6,7 +6,8 @@ changed or deleted, and nothing can be added under it; a form whose record falls
 year (the add page, an inline row, a household moved into a locked year) gets the Thai message
 as its error; an action that would write a locked row is refused with the message; the
 change page of a locked record says why it is read-only and who to ask. An occupational group
-with members in a locked year cannot be deleted.
+with members in a locked year cannot be deleted. The reports are read once per request (the
+whole request runs inside ``locking.cached()``: ``programs.middleware``).
 """
 
 from django.contrib import messages
@@ -31,6 +32,7 @@ def lock_for(request, obj, *, deleting=False):
     name = obj._meta.model_name
     if locking.spec_of(type(obj)) is None and not (deleting and name == "occupationgroup"):
         return None
+    deleting = deleting and name == "occupationgroup"  # the one model deleting asks more of
     key = (name, obj.pk, deleting)
     cache = _lock_cache(request)
     if key not in cache:
@@ -83,18 +85,6 @@ class YearLockedAdminMixin:
         formset = super().get_formset(request, obj, **kwargs)
         formset.form = lock_checked(formset.form)
         return formset
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with locking.cached():  # the reports read once for the page and its inlines
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def changelist_view(self, request, extra_context=None):
-        with locking.cached():
-            return super().changelist_view(request, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        with locking.cached():
-            return super().delete_view(request, object_id, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id)) if object_id else None
