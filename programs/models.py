@@ -1309,6 +1309,40 @@ def validate_followup_schedule(value):
     parse_followup_months(value)
 
 
+class ProgrammeYearQuerySet(models.QuerySet):
+    """Writes that skip ``save()`` and the signals still drop the cached parameters
+    (``programs.parameters``), which would otherwise be served for up to an hour."""
+
+    def _forget(self):
+        from programs import parameters
+
+        parameters.forget()
+
+    def update(self, **kwargs):
+        updated = super().update(**kwargs)
+        self._forget()
+        return updated
+
+    update.queryset_only = True
+
+    def delete(self):
+        deleted = super().delete()
+        self._forget()
+        return deleted
+
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        self._forget()
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        updated = super().bulk_update(objs, fields, *args, **kwargs)
+        self._forget()
+        return updated
+
+
 class ProgrammeYear(models.Model):
     """The programme's figures for one fiscal year (provincial staff set them; read through
     ``programs.parameters.for_year``, which gives today's defaults for a year with no row).
@@ -1386,6 +1420,8 @@ class ProgrammeYear(models.Model):
     )
     quality_rules_off = models.JSONField(_("กฎคุณภาพข้อมูลที่ปิดไว้"), default=list, blank=True)
     report_deadline = ThaiDateField(_("กำหนดส่งรายงานของอำเภอ"), null=True, blank=True)
+
+    objects = ProgrammeYearQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ค่ากำหนดโครงการประจำปี")

@@ -78,6 +78,23 @@ def test_a_saved_year_is_read_in_one_query():
     assert parameters.for_year(2569).households_per_village == 20
 
 
+def test_writes_without_save_forget_the_cached_parameters():
+    """QuerySet update/delete/bulk writes skip the signals: the cached rows are dropped all
+    the same (they were served for up to an hour)."""
+    ProgrammeYear.objects.create(fiscal_year=2568, team_size=6)
+    assert parameters.for_year(2568).team_size == 6  # now cached
+    ProgrammeYear.objects.filter(fiscal_year=2568).update(team_size=7)
+    assert parameters.for_year(2568).team_size == 7
+    year = ProgrammeYear.objects.get(fiscal_year=2568)
+    year.team_size = 8
+    ProgrammeYear.objects.bulk_update([year], ["team_size"])
+    assert parameters.for_year(2568).team_size == 8
+    ProgrammeYear.objects.bulk_create([ProgrammeYear(fiscal_year=2569, team_size=9)])
+    assert parameters.for_year(2569).team_size == 9
+    ProgrammeYear.objects.filter(fiscal_year=2569).delete()
+    assert parameters.for_year(2569).team_size == 5
+
+
 def test_several_years_in_one_query():
     ProgrammeYear.objects.create(fiscal_year=2568, team_size=6)
     with CaptureQueriesContext(connection) as queries:
