@@ -316,7 +316,7 @@ def _seed_year(rng, *, villages, sages, occupations, fiscal_year, today, seen_id
                 )
             )
             plans.append(plan)
-        Household.objects.bulk_create(households)
+        Household.objects.bulk_create(households, refresh=False)  # refreshed below
         created += len(households)
         # The stage follows the records made here (attendance, follow-ups, the group; a
         # follow-up with a reason for a drop), recomputed at the end (programs.stages).

@@ -474,6 +474,21 @@ class HouseholdQuerySet(YearLockedQuerySet):
 
     update.alters_data = True
 
+    def bulk_create(self, objs, *args, refresh=True, **kwargs):
+        """New rows get their stage from the one rule (``programs.stages``), as a saved row
+        does: a status passed in does not stay. ``refresh=False`` for a caller that writes the
+        records behind the stage next and refreshes itself (the demo)."""
+        created = super().bulk_create(objs, *args, **kwargs)
+        if refresh:
+            from programs.stages import household_stages_refresh
+
+            saved = [household for household in created if household.pk]
+            if saved:
+                household_stages_refresh(households=saved, income=True)
+        return created
+
+    bulk_create.alters_data = True
+
     def for_listing(self):
         return self.select_related("village", "district", "occupation")
 

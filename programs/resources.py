@@ -452,12 +452,8 @@ class HouseholdResource(resources.ModelResource):
             # bulk_create sends no signals: audit the new rows here (rolled back with a preview).
             audit.record_bulk_create(created, user=self.user, note="นำเข้าจากไฟล์รายชื่อครัวเรือน")
             # No post_save signals either: refresh the public figures once the import commits.
+            # (The stages: HouseholdQuerySet.bulk_create asks the one rule for the new rows.)
             transaction.on_commit(bump_content_version)
-            # …nor the stages: a new row has no record yet (its status column is not read), so
-            # this finds them all ``target``; asked anyway, the one rule decides.
-            from programs.stages import household_stages_refresh
-
-            household_stages_refresh(households=[h.pk for h in created if h.pk])
 
     def before_import_row(self, row, **kwargs):
         """Refuse a person listed twice in the same file and year (the database check only

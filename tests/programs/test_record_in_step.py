@@ -249,6 +249,43 @@ def test_a_status_written_with_queryset_update_does_not_stay(trained):
     assert state(trained)[0] == "trained"
 
 
+def test_a_status_passed_to_bulk_create_does_not_stay(team):
+    from tests.programs.factories import valid_id
+
+    rows = [
+        Household(
+            village=team.village,
+            district_id=team.village.district_id,  # bulk_create skips save(), which derives it
+            trainer_team=team,
+            fiscal_year=team.fiscal_year,
+            first_name="สมชาย",
+            last_name=f"นำเข้าทดสอบ{n}",
+            house_no=str(n),
+            citizen_id=valid_id(),
+            income_before=Decimal(2000),
+            status="grouped",
+        )
+        for n in range(3)
+    ]
+    created = Household.objects.bulk_create(rows)
+    assert [h.status for h in created] == ["target"] * 3  # in memory too
+    assert set(
+        Household.objects.filter(pk__in=[h.pk for h in created]).values_list("status", flat=True)
+    ) == {"target"}
+    kept = Household(
+        village=team.village,
+        district_id=team.village.district_id,
+        fiscal_year=team.fiscal_year,
+        first_name="สมหญิง",
+        last_name="เดโมทดสอบ",
+        house_no="9",
+        citizen_id=valid_id(),
+        status="grouped",
+    )
+    Household.objects.bulk_create([kept], refresh=False)  # the caller refreshes itself
+    assert Household.objects.get(pk=kept.pk).status == "grouped"
+
+
 def test_an_income_typed_by_hand_is_left_alone_by_every_door(trained):
     Household.objects.filter(pk=trained.pk).update(income_after=Decimal(5000))
     FollowUp.objects.bulk_create([visit(trained, 30, save=False)])
