@@ -18,6 +18,10 @@ library ``admin_readonly``), which is ``readonly_contents`` below: Django's ``co
 * yes/no in Thai (``ใช่`` / ``ไม่ใช่`` / ``ไม่ระบุ``) beside Django's icon;
 * an amount (``DecimalField``) with thousands separators, as its box on an editable form shows
   it (``sammachip.fields.ThaiNumberInput``: ``12,500.00``).
+
+The change lists' yes/no icons (``alt="True"`` from Django's ``_boolean_icon``) get the same
+Thai words as their alt text (``thai_boolean_icons``, in the project's copy of
+``admin/change_list_results.html``).
 """
 
 import datetime
@@ -47,6 +51,23 @@ def thai_boolean(value):
     words = {True: gettext("ใช่"), False: gettext("ไม่ใช่"), None: gettext("ไม่ระบุ")}
     icon = static(f"admin/img/icon-{_ICONS[value]}.svg")
     return format_html('<img src="{}" alt=""> {}', icon, words[value])
+
+
+_BOOLEAN_ICON = re.compile(
+    r'(<img src="[^"]*/admin/img/icon-(?:yes|no|unknown)[^"]*\.svg") alt="(True|False|None)">'
+)
+
+
+def thai_boolean_icons(html):
+    """A change list cell with Django's yes/no icon: its alt text in Thai (ใช่ / ไม่ใช่ /
+    ไม่ระบุ), which is what a screen reader says; any other cell as it is."""
+    html = str(html)
+    if 'alt="' not in html:
+        return mark_safe(html)  # Django's own rendered cell
+    words = {"True": gettext("ใช่"), "False": gettext("ไม่ใช่"), "None": gettext("ไม่ระบุ")}
+    return mark_safe(  # Django's own rendered cell, a fixed word put in
+        _BOOLEAN_ICON.sub(lambda m: f'{m.group(1)} alt="{words[m.group(2)]}">', html)
+    )
 
 
 def thai_value(value, empty_value_display):

@@ -5,6 +5,7 @@ tabular-inline templates."""
 from django import template
 
 from sammachip.admin_readonly import readonly_contents as _readonly_contents
+from sammachip.admin_readonly import thai_boolean_icons as _thai_boolean_icons
 
 register = template.Library()
 
@@ -13,3 +14,9 @@ register = template.Library()
 def readonly_contents(field):
     """``AdminReadonlyField.contents`` with masked IDs, BE dates and Thai yes/no."""
     return _readonly_contents(field)
+
+
+@register.filter
+def thai_boolean_icons(cell):
+    """A change list cell whose yes/no icon says ใช่ / ไม่ใช่ / ไม่ระบุ (Django: True/False)."""
+    return _thai_boolean_icons(cell)

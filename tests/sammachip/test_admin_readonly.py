@@ -246,6 +246,7 @@ def test_a_long_run_of_digits_inside_a_tag_is_left_alone(demo, db):
     [
         ("admin/includes/fieldset.html", "admin/includes/fieldset.html"),
         ("admin/edit_inline/tabular.html", "admin/edit_inline/tabular.html"),
+        ("admin/change_list_results.html", "admin/change_list_results.html"),
     ],
 )
 def test_the_admin_templates_are_djangos_but_for_the_display(ours, django_name):
@@ -257,5 +258,29 @@ def test_the_admin_templates_are_djangos_but_for_the_display(ours, django_name):
     comment, mine = mine.split("\n", 1)
     assert comment.startswith("{#") and comment.endswith("#}")
     mine = mine.replace("{{ field|readonly_contents }}", "{{ field.contents }}")
+    mine = mine.replace("{{ item|thai_boolean_icons }}", "{{ item }}")
     mine = mine.replace("{% load admin_readonly %}", "").replace("load admin_readonly ", "load ")
+    mine = mine.replace("{% load i18n admin_readonly %}", "{% load i18n %}")
     assert mine == theirs
+
+
+def test_change_list_yes_no_icons_say_it_in_thai(province_client, programme):
+    """A list column of yes/no (Django's icon with alt="True") reads ใช่ / ไม่ใช่."""
+    from sammachip.admin_readonly import thai_boolean_icons
+
+    cell = '<td class="field-x"><img src="/static/admin/img/icon-yes.3f1a.svg" alt="True"></td>'
+    assert 'alt="ใช่"' in thai_boolean_icons(cell)
+    assert 'alt="ไม่ใช่"' in thai_boolean_icons(cell.replace('"True"', '"False"'))
+    assert thai_boolean_icons("<td>True</td>") == "<td>True</td>"  # only the icon's alt
+    from django.contrib import admin
+
+    pages = 0
+    for model in admin.site._registry:
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        response = province_client.get(url)
+        if response.status_code != 200:
+            continue
+        html = response.content.decode()
+        assert 'alt="True"' not in html and 'alt="False"' not in html, url
+        pages += 'alt="ใช่"' in html or 'alt="ไม่ใช่"' in html
+    assert pages >= 1  # at least one list shows a yes/no column
