@@ -264,8 +264,11 @@ def test_the_admin_templates_are_djangos_but_for_the_display(ours, django_name):
     assert mine == theirs
 
 
-def test_change_list_yes_no_icons_say_it_in_thai(province_client, programme):
+def test_change_list_yes_no_icons_say_it_in_thai(client, demo, db):
     """A list column of yes/no (Django's icon with alt="True") reads ใช่ / ไม่ใช่."""
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="province_staff"))
     from sammachip.admin_readonly import thai_boolean_icons
 
     cell = '<td class="field-x"><img src="/static/admin/img/icon-yes.3f1a.svg" alt="True"></td>'
@@ -277,7 +280,7 @@ def test_change_list_yes_no_icons_say_it_in_thai(province_client, programme):
     pages = 0
     for model in admin.site._registry:
         url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
-        response = province_client.get(url)
+        response = client.get(url)
         if response.status_code != 200:
             continue
         html = response.content.decode()
