@@ -25,6 +25,7 @@ from programs.resources import HouseholdResource
 from programs.spreadsheets import ExportInfo, TooManyRows
 from sammachip.citizen_id.text import mask_citizen_ids
 from sammachip.jobs.services import JobFailed, attach_result, register
+from sammachip.scoping import user_can_access
 
 logger = logging.getLogger(__name__)
 
@@ -304,11 +305,11 @@ def village_report_pdf(job, progress):
     params = job.params
     user = job.owner
     code = params["district"]
-    if not (user.sees_all_districts or code in user.district_codes):
+    district = District.objects.filter(code=code).first()
+    if district is None or not user_can_access(user, district):  # the rule of the page
         raise JobFailed(_("ท่านไม่ได้รับผิดชอบอำเภอนี้แล้ว จึงสร้างรายงานไม่ได้"))
     if not report_pdf.available():
         raise JobFailed(report_pdf.NOT_SET_UP)
-    district = District.objects.get(code=code)
     fiscal_year = params["fiscal_year"]
     data = reports.village_report(fiscal_year=fiscal_year, districts=[code])
     progress(0, len(data["villages"]), force=True)

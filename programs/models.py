@@ -1326,7 +1326,8 @@ def validate_followup_schedule(value):
 
 class ProgrammeYearQuerySet(models.QuerySet):
     """Writes that skip ``save()`` and the signals still drop the cached parameters
-    (``programs.parameters``), which would otherwise be served for up to an hour."""
+    (``programs.parameters``), which would otherwise be served for up to an hour. (A QuerySet
+    ``delete()`` sends ``post_delete`` for each row: the signal drops them.)"""
 
     def _forget(self):
         from programs import parameters
@@ -1339,13 +1340,6 @@ class ProgrammeYearQuerySet(models.QuerySet):
         return updated
 
     update.queryset_only = True
-
-    def delete(self):
-        deleted = super().delete()
-        self._forget()
-        return deleted
-
-    delete.queryset_only = True
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)

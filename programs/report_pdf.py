@@ -114,6 +114,7 @@ def _name_glyphs(writer):
     from fontTools.ttLib import TTFont
 
     pair = re.compile(rb"<([0-9a-fA-F]{4})> <([0-9a-fA-F]*)>")
+    block = re.compile(rb"beginbfchar.*?endbfchar", re.S)  # not the code-space range
     seen = set()
     for page in writer.pages:
         fonts = page.get("/Resources", {}).get("/Font", {})
@@ -143,7 +144,9 @@ def _name_glyphs(writer):
                 return b"<%s> <%s>" % (match.group(1), char.encode("utf-16-be").hex().encode())
 
             stream = to_unicode.get_object()
-            stream.set_data(pair.sub(named, stream.get_data()))
+            stream.set_data(
+                block.sub(lambda b, named=named: pair.sub(named, b.group(0)), stream.get_data())
+            )
 
 
 def _write(writer, target):

@@ -189,12 +189,6 @@ def approved_breakdown(*, fiscal_year, snapshots, goal=None):
     return breakdown_totals(stored, goal=goal, labels=breakdown_labels()), live
 
 
-_BREAKDOWN_DECIMALS = (
-    "practising_share",
-    "mean_income_before",
-    "mean_income_after",
-    "income_change",
-)
 _SUM_DECIMALS = ("sum_before", "sum_after")
 
 
@@ -203,7 +197,7 @@ def snapshot_breakdown(breakdown):
 
     def row_of(row):
         row = dict(row)
-        for key in _BREAKDOWN_DECIMALS:
+        for key in _DECIMAL_KEYS:  # the KPI row's decimals; a breakdown row has four of them
             if key in row:
                 row[key] = _decimal(row[key])
         if isinstance(row.get("sums"), dict):
@@ -377,16 +371,16 @@ def write_completeness_xlsx(target, rows, *, fiscal_year, deadline, generated_at
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "ความครบถ้วน"
+    sheet.title = _("ความครบถ้วน")
     headers = [
-        "รหัสอำเภอ",
-        "อำเภอ",
-        "สถานะรายงาน",
-        "ขั้นตอนล่าสุดเมื่อ",
-        "หมู่บ้านที่ร่วมโครงการ",
-        "หมู่บ้านที่ข้อมูลครบ",
-        "สัดส่วนหมู่บ้านที่ข้อมูลครบ",
-        "เลยกำหนด (วัน)",
+        _("รหัสอำเภอ"),
+        _("อำเภอ"),
+        _("สถานะรายงาน"),
+        _("ขั้นตอนล่าสุดเมื่อ"),
+        _("หมู่บ้านที่ร่วมโครงการ"),
+        _("หมู่บ้านที่ข้อมูลครบ"),
+        _("สัดส่วนหมู่บ้านที่ข้อมูลครบ"),
+        _("เลยกำหนด (วัน)"),
     ]
     lines = [
         _("ความครบถ้วนของรายงานประจำปีงบประมาณ %(year)d") % {"year": fiscal_year},
@@ -433,7 +427,8 @@ def record(
     village=None,
     remote_addr=None,
 ):
-    """One ``ExportLog`` row for a report generated, like the household exports."""
+    """One ``ExportLog`` row for a report generated, like the household exports; the log shows
+    ``filter_words`` (``record_words``: the report's title, scope and year in Thai)."""
     from programs.models import ExportLog
 
     filters = [f"report={kind}", f"fiscal_year={fiscal_year}"]
@@ -453,6 +448,56 @@ def record(
         row_count=rows,
         full_ids=False,
         remote_addr=remote_addr,
+        filter_words=record_words(
+            kind, fiscal_year=fiscal_year, district=district, village=village
+        ),
+    )
+
+
+REPORT_TITLES = {
+    "kpi": KPI_TITLE,
+    "villages": VILLAGE_TITLE,
+    "completeness": "ความครบถ้วนของรายงานประจำปีของอำเภอ",
+}
+
+
+def record_words(kind, *, fiscal_year, district=None, village=None):
+    """What the export log says of a report: ``รายงานสารสนเทศ… · อำเภอพล · ปีงบประมาณ 2568``."""
+    from villages.models import District, Village
+
+    scope = province_words()
+    if village:
+        found = Village.objects.select_related("subdistrict", "district").filter(code=village)
+        found = found.first()
+        scope = village_heading_of(found) if found else str(village)
+    elif district:
+        name = District.objects.filter(code=district).values_list("name_th", flat=True).first()
+        scope = _("อำเภอ%(name)s") % {"name": name or district}
+    title = REPORT_TITLES.get(kind, kind)
+    return f"{_(title)} · {scope} · " + _("ปีงบประมาณ %(year)s") % {"year": fiscal_year}
+
+
+def _taking_part(fiscal_year, districts, villages):
+    from programs.models import Household, TrainerTeam
+
+    households = Household.objects.filter(fiscal_year=fiscal_year)
+    teams = TrainerTeam.objects.filter(fiscal_year=fiscal_year)
+    if districts is not None:
+        households = households.filter(district__in=list(districts))
+        teams = teams.filter(district__in=list(districts))
+    if villages is not None:
+        households = households.filter(village__in=list(villages))
+        teams = teams.filter(village__in=list(villages))
+    return households, teams
+
+
+def village_codes(*, fiscal_year, districts=None, villages=None):
+    """The villages taking part in ``fiscal_year`` (households or a trainer team), of
+    ``districts`` or ``villages``: the village report's sections, in two small queries (the
+    report page counts them before deciding to make a PDF in the request or as a job)."""
+    households, teams = _taking_part(fiscal_year, districts, villages)
+    return set(households.order_by().values_list("village_id", flat=True).distinct()) | set(
+        teams.order_by().values_list("village_id", flat=True).distinct()
     )
 
 
@@ -469,27 +514,16 @@ def village_report(*, fiscal_year, districts=None, villages=None):
     from programs.models import (
         DistrictReport,
         FollowUp,
-        Household,
         OccupationGroup,
         Product,
         Sage,
         TeamMember,
-        TrainerTeam,
         TrainingSession,
     )
     from villages.models import Village
 
-    households = Household.objects.filter(fiscal_year=fiscal_year)
-    teams = TrainerTeam.objects.filter(fiscal_year=fiscal_year)
-    if districts is not None:
-        households = households.filter(district__in=list(districts))
-        teams = teams.filter(district__in=list(districts))
-    if villages is not None:
-        households = households.filter(village__in=list(villages))
-        teams = teams.filter(village__in=list(villages))
-    codes = set(households.values_list("village_id", flat=True)) | set(
-        teams.values_list("village_id", flat=True)
-    )
+    households, teams = _taking_part(fiscal_year, districts, villages)
+    codes = village_codes(fiscal_year=fiscal_year, districts=districts, villages=villages)
     reports = {r.district_id: r for r in DistrictReport.objects.filter(fiscal_year=fiscal_year)}
     sections = {}
     for village in (

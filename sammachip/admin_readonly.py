@@ -44,13 +44,18 @@ from sammachip.citizen_id.text import mask_citizen_ids
 _ICONS = {True: "yes", False: "no", None: "unknown"}
 
 
+def yes_no_words(value):
+    """ใช่ / ไม่ใช่ / ไม่ระบุ: yes, no or unknown as the admin writes it in Thai."""
+    value = None if value is None else bool(value)
+    return {True: gettext("ใช่"), False: gettext("ไม่ใช่"), None: gettext("ไม่ระบุ")}[value]
+
+
 def thai_boolean(value):
     """Django's yes/no/unknown icon followed by the word in Thai (the icon's own alt text is
     English and hard-coded, so it is left empty: the word says it)."""
     value = None if value is None else bool(value)
-    words = {True: gettext("ใช่"), False: gettext("ไม่ใช่"), None: gettext("ไม่ระบุ")}
     icon = static(f"admin/img/icon-{_ICONS[value]}.svg")
-    return format_html('<img src="{}" alt=""> {}', icon, words[value])
+    return format_html('<img src="{}" alt=""> {}', icon, yes_no_words(value))
 
 
 _BOOLEAN_ICON = re.compile(
@@ -61,12 +66,12 @@ _BOOLEAN_ICON = re.compile(
 def thai_boolean_icons(html):
     """A change list cell with Django's yes/no icon: its alt text in Thai (ใช่ / ไม่ใช่ /
     ไม่ระบุ), which is what a screen reader says; any other cell as it is."""
-    html = str(html)
+    html = str(conditional_escape(html))  # Django's cells are safe already; anything else is text
     if 'alt="' not in html:
-        return mark_safe(html)  # Django's own rendered cell
-    words = {"True": gettext("ใช่"), "False": gettext("ไม่ใช่"), "None": gettext("ไม่ระบุ")}
-    return mark_safe(  # Django's own rendered cell, a fixed word put in
-        _BOOLEAN_ICON.sub(lambda m: f'{m.group(1)} alt="{words[m.group(2)]}">', html)
+        return mark_safe(html)
+    values = {"True": True, "False": False, "None": None}
+    return mark_safe(  # an escaped cell with a fixed Thai word put in
+        _BOOLEAN_ICON.sub(lambda m: f'{m.group(1)} alt="{yes_no_words(values[m.group(2)])}">', html)
     )
 
 

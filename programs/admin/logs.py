@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import ExportLog, Household
 from sammachip import thaidate
+from sammachip.admin_readonly import yes_no_words
 from sammachip.admin_tools import ReadOnlyAdminMixin
 from villages.models import District, Subdistrict
 
@@ -111,7 +112,7 @@ def _field_filter_words(name, value, names):
         labels = {str(k): v for k, v in field.flatchoices}
         return f"{title} {', '.join(str(labels.get(v, v)) for v in value.split(','))}"
     if field.get_internal_type() == "BooleanField":
-        return f"{title} {gettext('ใช่') if value in ('1', 'True') else gettext('ไม่ใช่')}"
+        return f"{title} {yes_no_words(value in ('1', 'True'))}"
     return f"{title} {value}"
 
 

@@ -191,13 +191,15 @@ def file_view(model_admin, request, kind, file_format="xlsx"):
         raise Http404
     fiscal_year = _year(request)
     district, village = _scope(request, kind)
+    if file_format == "pdf" and kind == "villages" and village is None:
+        # WeasyPrint lays out ~1 s a village: a district of 200 villages is minutes of work
+        # (docs/benchmarks.md), too long for a web request. Counted first (two small queries,
+        # the report itself is not built here): the page says so and, when the clerk
+        # confirms, the PDF is made by the background worker (programs.jobs).
+        villages = len(reports.village_codes(fiscal_year=fiscal_year, districts=[district.code]))
+        if villages > settings.SAMMACHIP_REPORT_PDF_MAX_VILLAGES:
+            return _village_pdf_job(model_admin, request, fiscal_year, district, villages)
     data = _build(kind, fiscal_year, district, village)
-    most = settings.SAMMACHIP_REPORT_PDF_MAX_VILLAGES
-    if file_format == "pdf" and kind == "villages" and len(data["villages"]) > most:
-        # WeasyPrint lays out ~10 pages a second: a district of 200 villages is minutes of
-        # work (docs/benchmarks.md), too long for a web request. The page says so and, when
-        # the clerk confirms, the PDF is made by the background worker (programs.jobs).
-        return _village_pdf_job(model_admin, request, fiscal_year, district, len(data["villages"]))
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     words = _scope_words(district, village)
     if file_format == "pdf":

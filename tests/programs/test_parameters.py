@@ -91,7 +91,7 @@ def test_writes_without_save_forget_the_cached_parameters():
     assert parameters.for_year(2568).team_size == 8
     ProgrammeYear.objects.bulk_create([ProgrammeYear(fiscal_year=2569, team_size=9)])
     assert parameters.for_year(2569).team_size == 9
-    ProgrammeYear.objects.filter(fiscal_year=2569).delete()
+    ProgrammeYear.objects.filter(fiscal_year=2569).delete()  # post_delete signals
     assert parameters.for_year(2569).team_size == 5
 
 

@@ -278,6 +278,14 @@ def test_kpi_xlsx_has_real_cells_be_dates_and_a4(approved, tmp_path):
     assert set(book.sheetnames) == {"รายอำเภอ", "ตามประเภทอาชีพ", "ตามกลุ่มเป้าหมาย"}
 
 
+def test_the_export_log_names_a_report_in_thai(province_staff, geography, province_client):
+    reports.record(kind="kpi", fiscal_year=2568, file_format="xlsx", rows=26, user=province_staff)
+    log = ExportLog.objects.get()
+    assert log.filter_words == f"{reports.KPI_TITLE} · จังหวัดขอนแก่น · ปีงบประมาณ 2568"
+    page = province_client.get(f"/admin/programs/exportlog/{log.pk}/change/").content.decode()
+    assert reports.KPI_TITLE in page and "report=kpi" not in page
+
+
 def test_record_writes_the_export_log(province_staff):
     reports.record(kind="kpi", fiscal_year=2568, file_format="xlsx", rows=26, user=province_staff)
     log = ExportLog.objects.get()
@@ -582,6 +590,7 @@ def test_a_village_pdf_too_big_for_a_request_says_what_will_happen(
 
     monkeypatch.setattr(report_pdf, "available", lambda: True)
     monkeypatch.setattr(report_pdf, "write_village_pdf", lambda *a, **k: pytest.fail("rendered"))
+    monkeypatch.setattr(reports, "village_report", lambda **k: pytest.fail("built"))  # counted
     settings.SAMMACHIP_REPORT_PDF_MAX_VILLAGES = 0
     response = phon_client.get(FILES + "villages/pdf/?year=2568&district=4012")
     assert response.status_code == 200
@@ -612,6 +621,7 @@ def test_a_long_village_pdf_is_a_background_job(approved, phon_client, phon_offi
     log = ExportLog.objects.get()
     assert (log.file_format, log.row_count, log.user) == ("pdf", 1, phon_officer)
     assert log.filters == "report=villages&fiscal_year=2568&district=4012"
+    assert log.filter_words == f"{reports.VILLAGE_TITLE} · อำเภอพล · ปีงบประมาณ 2568"
     page = phon_client.get(reverse("admin:jobs_job", args=[job.pk])).content.decode()
     assert "ทำแล้ว 1 จาก 1 หมู่บ้าน" in page and "1 หมู่บ้าน (" in page
 
@@ -631,6 +641,15 @@ def test_a_village_pdf_job_of_a_district_no_longer_ones_own_fails_in_thai(
     )
     assert job.status == Job.Status.FAILED
     assert job.message == "ท่านไม่ได้รับผิดชอบอำเภอนี้แล้ว จึงสร้างรายงานไม่ได้"
+    phon_officer.is_active = False  # left the office after queuing: not even their own district
+    phon_officer.save()
+    job = job_start(
+        owner=phon_officer,
+        kind=jobs.VILLAGE_PDF,
+        title="x",
+        params={"fiscal_year": 2568, "district": "4012"},
+    )
+    assert job.status == Job.Status.FAILED
     assert not ExportLog.objects.exists()
 
 

@@ -269,12 +269,17 @@ def test_change_list_yes_no_icons_say_it_in_thai(client, demo, db):
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="province_staff"))
+    from django.utils.safestring import mark_safe
+
     from sammachip.admin_readonly import thai_boolean_icons
 
-    cell = '<td class="field-x"><img src="/static/admin/img/icon-yes.3f1a.svg" alt="True"></td>'
+    cell = mark_safe(  # a changelist cell as Django renders it (safe)
+        '<td class="field-x"><img src="/static/admin/img/icon-yes.3f1a.svg" alt="True"></td>'
+    )
     assert 'alt="ใช่"' in thai_boolean_icons(cell)
-    assert 'alt="ไม่ใช่"' in thai_boolean_icons(cell.replace('"True"', '"False"'))
-    assert thai_boolean_icons("<td>True</td>") == "<td>True</td>"  # only the icon's alt
+    assert 'alt="ไม่ใช่"' in thai_boolean_icons(mark_safe(cell.replace('"True"', '"False"')))
+    assert thai_boolean_icons(mark_safe("<td>True</td>")) == "<td>True</td>"  # only the alt
+    assert thai_boolean_icons("<b>typed</b>") == "&lt;b&gt;typed&lt;/b&gt;"  # text stays text
     from django.contrib import admin
 
     pages = 0
