@@ -64,12 +64,27 @@ DEMO_PROGRAMME_VILLAGES = (
     + [("400504", 9), ("400505", 2), ("400506", 1)]
 )
 
-PRODUCT_NAMES = {
-    "craft": ("ผ้าไหมมัดหมี่ลายสาธิต", Product.Category.TEXTILE),
-    "food": ("น้ำพริกแกงสูตรทดลอง", Product.Category.FOOD),
-    "agriculture": ("เห็ดนางฟ้าอบกรอบตัวอย่าง", Product.Category.FOOD),
-    "service": ("ลูกประคบสมุนไพรสาธิต", Product.Category.HERB),
-    "other": ("น้ำยาล้างจานชีวภาพตัวอย่าง", Product.Category.CRAFT),
+# A group's product follows from its occupation (name, OTOP category, unit, four prices to draw
+# from); an occupation that sells a service has none. The names say they are invented.
+PRODUCTS = {
+    "ทอผ้าไหม": ("ผ้าไหมมัดหมี่ลายสาธิต", Product.Category.TEXTILE, "ผืน", (850, 1200, 1500, 2400)),
+    "ทอผ้าฝ้ายย้อมคราม": ("ผ้าฝ้ายย้อมครามสาธิต", Product.Category.TEXTILE, "ผืน", (350, 450, 590, 750)),
+    "จักสานผลิตภัณฑ์จากไม้ไผ่": ("กระติบข้าวไม้ไผ่ตัวอย่าง", Product.Category.CRAFT, "ใบ", (60, 85, 120, 150)),
+    "ทำไม้กวาดดอกหญ้า": ("ไม้กวาดดอกหญ้าสาธิต", Product.Category.CRAFT, "ด้าม", (45, 60, 75, 90)),
+    "ปลูกผักปลอดสารพิษ": ("ผักสลัดปลอดสารตัวอย่าง", Product.Category.FOOD, "ถุง", (25, 35, 40, 50)),
+    "เพาะเห็ดนางฟ้า": ("เห็ดนางฟ้าอบกรอบตัวอย่าง", Product.Category.FOOD, "ถุง", (35, 45, 60, 80)),
+    "เลี้ยงไก่พื้นเมือง": ("ไข่ไก่พื้นเมืองสาธิต", Product.Category.FOOD, "แผง", (90, 110, 120, 135)),
+    "เลี้ยงปลาในบ่อดิน": ("ปลาดุกแดดเดียวตัวอย่าง", Product.Category.FOOD, "ถุง", (60, 80, 100, 120)),
+    "ทำปุ๋ยอินทรีย์": ("ปุ๋ยหมักอินทรีย์สาธิต", Product.Category.CRAFT, "กระสอบ", (120, 150, 180, 250)),
+    "เลี้ยงกบ": ("กบแดดเดียวตัวอย่าง", Product.Category.FOOD, "ถุง", (80, 100, 120, 150)),
+    "แปรรูปปลาส้ม": ("ปลาส้มสูตรทดลอง", Product.Category.FOOD, "ถุง", (50, 60, 80, 100)),
+    "ทำน้ำพริกแกง": ("น้ำพริกแกงสูตรทดลอง", Product.Category.FOOD, "กระปุก", (35, 45, 60, 80)),
+    "ทำขนมไทย": ("ขนมไทยกล่องตัวอย่าง", Product.Category.FOOD, "กล่อง", (40, 50, 60, 80)),
+    "ทำข้าวเกรียบ": ("ข้าวเกรียบสมุนไพรสาธิต", Product.Category.FOOD, "ถุง", (20, 25, 35, 45)),
+    "นวดแผนไทย": ("ลูกประคบสมุนไพรสาธิต", Product.Category.HERB, "ลูก", (45, 60, 80, 100)),
+    "ตัดเย็บเสื้อผ้า": ("เสื้อผ้าฝ้ายตัดเย็บสาธิต", Product.Category.TEXTILE, "ตัว", (250, 350, 450, 590)),
+    "ทำลูกประคบสมุนไพร": ("ลูกประคบสมุนไพรสาธิต", Product.Category.HERB, "ลูก", (45, 60, 80, 100)),
+    "ทำน้ำยาล้างจานชีวภาพ": ("น้ำยาล้างจานชีวภาพตัวอย่าง", Product.Category.CRAFT, "ขวด", (25, 35, 45, 60)),
 }
 
 
@@ -265,19 +280,24 @@ def _seed_year(rng, *, villages, sages, occupations, fiscal_year, today, seen_id
                 name=f"กลุ่ม{occupation.name}บ้าน{village.moo}",
                 founded_on=training_end + datetime.timedelta(days=120),
             )
-            name, category = PRODUCT_NAMES[occupation.kind]
+            product = PRODUCTS.get(occupation.name)
+            # Three draws whatever the product (the demo's later draws stay as they were).
             stars = rng.choice([None, 3, 4, 5])
-            Product.objects.create(
-                village=village,
-                group=group,
-                name=name,
-                category=category,
-                stars=stars,
-                star_year=fiscal_year if stars else None,
-                price=Decimal(rng.choice([45, 60, 120, 350])),
-                unit=rng.choice(["ถุง", "กระปุก", "ผืน", "ชิ้น"]),
-                is_featured=stars is not None and stars >= 4,
-            )
+            price = rng.choice(product[3] if product else (0, 0, 0, 0))
+            rng.choice(["ถุง", "กระปุก", "ผืน", "ชิ้น"])  # the unit was drawn here
+            if product is not None:  # none for a service (repairing farm engines)
+                name, category, unit, _prices = product
+                Product.objects.create(
+                    village=village,
+                    group=group,
+                    name=name,
+                    category=category,
+                    stars=stars,
+                    star_year=fiscal_year if stars else None,
+                    price=Decimal(price),
+                    unit=unit,
+                    is_featured=stars is not None and stars >= 4,
+                )
         if kind not in ("done", "long", "mid"):
             group = None  # too new to have joined a group
         households, plans = [], []

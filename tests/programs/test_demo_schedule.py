@@ -60,6 +60,7 @@ def test_the_current_fiscal_year_has_every_case(occupations, day):
     # One seeding a day serves the checks below (each seeding takes seconds).
     _sessions_and_visits_stay_inside_their_fiscal_years()
     _demo_names_match_their_prefix()
+    _products_follow_their_groups_occupation()
     if day == (2027, 2, 16):
         with frozen(*day):
             assert seed_programme() == 0  # seeding twice creates nothing more
@@ -98,3 +99,17 @@ def _demo_names_match_their_prefix():
     assert {prefix for prefix, _ in people} == {"นาย", "นาง", "นางสาว"}
     for prefix, first_name in people:
         assert first_name in (MEN if prefix == "นาย" else WOMEN), (prefix, first_name)
+
+
+def _products_follow_their_groups_occupation():
+    """A group raising chickens sells eggs, not dried mushrooms (each product from its group's
+    occupation, with that product's own unit)."""
+    from programs.demo import PRODUCTS
+    from programs.models import Product
+
+    products = list(Product.objects.select_related("group__occupation"))
+    assert products
+    for product in products:
+        name, _category, unit, prices = PRODUCTS[product.group.occupation.name]
+        assert (product.name, product.unit) == (name, unit)
+        assert product.price in prices
