@@ -197,6 +197,7 @@ def share_bars(*, chart_id, title, rows, target, target_label, domain=(Decimal(0
         return float((Decimal(value) - low) / span) * BAR_WIDTH
 
     zero = x_of(0)
+    target_x = x_of(target)
     parts, words = [], []
     for index, row in enumerate(rows):
         top = top_margin + index * ROW_HEIGHT
@@ -214,10 +215,14 @@ def share_bars(*, chart_id, title, rows, target, target_label, domain=(Decimal(0
         verdict = _("ถึงเป้าหมาย") if met else _("ต่ำกว่าเป้าหมาย")
         parts.append(_rect(left, bar_top, width, BAR_HEIGHT, colour, f"{row['text']} ({verdict})"))
         label_x = max(zero, end) + 6
+        # A value just short of the target would be crossed by its dashed line ("71.5%" under
+        # an 85 % line): such a label moves past the line. Digits are ~0.6 em wide.
+        label_width = len(row["text"]) * FONT * 0.6
+        if label_x - 6 < target_x + 6 and label_x + label_width > target_x - 6:
+            label_x = target_x + 8
         parts.append(_text(label_x, bar_top + 17, row["text"], weight="600"))
         words.append(f"{row['label']}: {row['text']} ({verdict})")
     bottom = top_margin + max(len(rows), 1) * ROW_HEIGHT - ROW_GAP + 2
-    target_x = x_of(target)
     anchor = "end" if target_x > BAR_WIDTH * 0.7 else "start" if target_x < 40 else "middle"
     # The target and zero lines cross the bars only, never the labels above them.
     axis = [_text(target_x, 18, target_label, anchor=anchor, size=SMALL_FONT, weight="600")]

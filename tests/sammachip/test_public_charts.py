@@ -74,6 +74,24 @@ def test_share_bars_mark_the_target_and_unpublished_rows():
     assert str(svg).count('stroke-dasharray="4 3"') == 3  # the target line crosses each bar
 
 
+def test_a_value_just_short_of_the_target_keeps_its_label_clear_of_the_line():
+    svg = charts.share_bars(
+        chart_id="c6",
+        title="ประกอบอาชีพ",
+        target=Decimal("0.85"),
+        target_label="เป้าหมาย 85%",
+        rows=[
+            {"label": "พล", "value": Decimal("0.715"), "text": "71.5%", "note": ""},
+            {"label": "ชุมแพ", "value": Decimal("0.3"), "text": "30.0%", "note": ""},
+        ],
+    )
+    tree = parse(svg)
+    line_x = float(tree.findall(f".//{SVG}line")[-1].get("x1"))
+    labels = {t.text: float(t.get("x")) for t in tree.iter(f"{SVG}text")}
+    assert labels["71.5%"] > line_x  # moved past the dashed line, not under it
+    assert labels["30.0%"] + len("30.0%") * charts.FONT * 0.6 < line_x  # far short: stays
+
+
 def test_negative_changes_get_a_zero_line():
     svg = charts.share_bars(
         chart_id="c5",
