@@ -1734,8 +1734,15 @@ class ExportLog(models.Model):
         related_name="+",
         verbose_name=_("ผู้ส่งออก"),
     )
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Excel (xlsx)")
+        CSV = "csv", _("CSV")
+        PDF = "pdf", _("PDF")
+        HTML = "html", _("หน้าพิมพ์")
+
     source = models.CharField(_("ช่องทาง"), max_length=16, choices=Source.choices)
-    file_format = models.CharField(_("รูปแบบไฟล์"), max_length=8)
+    file_format = models.CharField(_("รูปแบบไฟล์"), max_length=8, choices=Format.choices)
     filters = models.TextField(_("เงื่อนไขการกรอง"), blank=True)
     # The filter in words as the file's info sheet says it (``ExportInfo.filter_text``),
     # written at export time: '' is "no filter", NULL "not kept" (the rows recorded before

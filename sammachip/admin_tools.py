@@ -22,7 +22,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from sammachip import audit, citizen_id, thaidate
+from sammachip import audit, citizen_id, names, thaidate
 from sammachip.citizen_id.search import id_search_token, search_hash
 from sammachip.security import client_ip
 
@@ -45,7 +45,10 @@ class ThaiSearchAdminMixin:
         return super().get_search_fields(request)
 
     def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, thaidate.arabic_digits(search_term))
+        """Thai digits read as digits, and a name typed with its title (``นายสมศักดิ์``, as the
+        lists show it) found by the name (``sammachip.names``)."""
+        words = names.search_words(thaidate.arabic_digits(search_term))
+        return super().get_search_results(request, queryset, " ".join(words))
 
 
 # ---- grids: a label on every cell ----------------------------------------------------------

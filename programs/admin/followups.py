@@ -8,13 +8,41 @@ from programs.models import FollowUp
 from sammachip import thaidate
 
 
+class FollowUpYearFilter(admin.SimpleListFilter):
+    """The household's fiscal year (a follow-up belongs to its household's year)."""
+
+    title = _("ปีงบประมาณ")
+    parameter_name = "fiscal_year"
+
+    def lookups(self, request, model_admin):
+        current = thaidate.current_fiscal_year()
+        return [(str(year), str(year)) for year in range(current, current - 6, -1)]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(household__fiscal_year=int(self.value()))
+        return queryset
+
+
 @admin.register(FollowUp)
 class FollowUpAdmin(ProgrammeAdmin):
-    list_display = ["household", "visited_on_be", "practising", "monthly_income", "officer"]
+    list_display = ["household", "visited_on_be", "practising", "monthly_income_baht", "officer"]
     list_select_related = ["household", "officer"]
-    list_filter = ["household__district", "practising"]
+    list_filter = [FollowUpYearFilter, "household__district", "practising"]
+    # The household's name (as the list shows it, title or not: ThaiSearchAdminMixin) and its
+    # house number.
+    search_fields = [
+        "household__first_name__startswith",
+        "household__last_name__startswith",
+        "=household__house_no",
+    ]
+    search_help_text = _("ค้นหาด้วยชื่อ นามสกุล หรือบ้านเลขที่ของครัวเรือน")
     autocomplete_fields = ["household"]
     fields = ["household", "visited_on", "practising", "monthly_income", "stopped_reason", "notes"]
+
+    @admin.display(description=_("รายได้ (บาท/เดือน)"), ordering="monthly_income")
+    def monthly_income_baht(self, obj):
+        return "-" if obj.monthly_income is None else f"{obj.monthly_income:,.2f}"
 
     @admin.display(description=_("วันที่ติดตาม"), ordering="visited_on")
     def visited_on_be(self, obj):

@@ -39,6 +39,16 @@ def describe_filters(query, names=_names_from_database):
     records' names by pk (``describe_filters_of`` looks them up once for a page of logs)."""
     from programs.admin.households import HouseholdAdmin
 
+    params = QueryDict(query)
+    if "report" in params:  # a report (programs.reports.record), logged before its words
+        from programs.reports import record_words
+
+        return record_words(
+            params["report"],
+            fiscal_year=params.get("fiscal_year", ""),
+            district=params.get("district"),
+            village=params.get("village"),
+        )
     simple = {
         f.parameter_name: f for f in HouseholdAdmin.list_filter if hasattr(f, "parameter_name")
     }

@@ -60,6 +60,23 @@ def test_the_household_changelist_keeps_its_prefix_search(phon_client, programme
     assert "ครัวเรือนphon" in html
 
 
+@pytest.mark.parametrize("term", ["นายครัวเรือนphon", "นางสาวครัวเรือนphon ลับ", "นาย ครัวเรือนphon"])
+def test_the_household_list_finds_a_name_typed_with_its_title(phon_client, programme, term):
+    """The list shows "นายครัวเรือนphon ลับ"; typed so (or with นาง/นางสาว), it is found."""
+    html = phon_client.get("/admin/programs/household/", {"q": term}).content.decode()
+    assert "ครัวเรือนphon" in html and "1 ผลลัพธ์" in html
+
+
+def test_titles_come_off_search_words_only_before_a_consonant():
+    from sammachip.names import search_words, without_title
+
+    assert search_words("นายสมศักดิ์ ใจสาธิต") == ["สมศักดิ์", "ใจสาธิต"]
+    assert search_words("นางสาวสมศรี") == ["สมศรี"]
+    assert search_words("นาง สมศรี") == ["สมศรี"]
+    assert without_title("นายิกา") == "นายิกา"  # a name, not a title: a vowel follows
+    assert without_title("นาง") == "นาง"
+
+
 @pytest.mark.parametrize("term", ["หัวทุ่ง", "40120711", "๔๐๑๒๐๗๑๑"])
 def test_the_village_picker_finds_inside_names_and_codes_in_either_script(
     phon_client, hua_thung, term
