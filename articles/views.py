@@ -130,7 +130,9 @@ class ArticleListView(ListView):
                 article.search_title = highlight(article.title, self.query)
                 article.search_snippet = snippet(article, self.query)
         if self.query and not context["paginator"].count:  # "did you mean", from the index
-            context["suggestion"] = suggestion(self.query)
+            context["suggestion"] = suggestion(
+                self.query, category=self.category, district=self.district
+            )
         context.update(
             categories=self.categories,
             districts=self.districts,

@@ -6,7 +6,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles import text as article_text
-from articles.search.text import dictionary, display_text
+from articles.search.text import dictionary, display_text, folded
 
 SNIPPET_LENGTH = 220  # characters (about 170 as a reader counts Thai)
 SNIPPET_BEFORE = 60
@@ -49,19 +49,18 @@ def _cluster_end(value, position):
 
 def _spans(value, terms):
     """Non-overlapping ``(start, end)`` of the terms in ``value`` (case-insensitive), widened
-    to whole character clusters; the earlier and longer first."""
-    folded = value.lower()
-    if len(folded) != len(value):
-        folded = value
+    to whole character clusters; the earlier and longer first. Thai digits in the text match
+    the query's Arabic ones (``๕๒`` is marked for ``52``), the text keeps its own."""
+    compared = folded(value)
     found = []
     for term in sorted(terms, key=len, reverse=True):
-        position = folded.find(term)
+        position = compared.find(term)
         while position != -1:
             start = _cluster_start(value, position)
             end = _cluster_end(value, position + len(term))
             if all(end <= a or start >= b for a, b in found):
                 found.append((start, end))
-            position = folded.find(term, end)
+            position = compared.find(term, end)
     return _joined(sorted(found))
 
 

@@ -1,6 +1,6 @@
-"""Search text: normalising (``normalise``, ``display_text``) and segmentation (``words``,
-``sub_words``, ``pairs``, ``lexemes``). Text and query pass through the same functions; the
-rules and their reasons are in ``docs/search.md``."""
+"""Search text: normalising (``normalise``, ``display_text``, ``folded``) and segmentation
+(``words``, ``sub_words``, ``pairs``, ``lexemes``). Text and query pass through the same
+functions; the rules and their reasons are in ``docs/search.md``."""
 
 import functools
 import itertools
@@ -17,10 +17,13 @@ from pythainlp import (
 )
 from pythainlp.util import normalize as thai_normalize
 
+from sammachip.thaidate import THAI_DIGITS
+
 MAX_TOKEN_CHARS = 60  # longer runs (a pasted code, a URL) are cut: text and query alike
 JOINER = "ๆ"  # starts and joins the two tokens of a pair; never part of a token
 
-# Characters that form tokens: Thai consonants, vowels, tone marks and digits (not ฯ ๆ ๏ ฿),
+# Characters that form tokens: Thai consonants, vowels, tone marks and digits (not ฯ ๆ ๏ ฿;
+# ``normalise`` has already made Thai digits Arabic),
 # and the letters and digits of other scripts. A Thai and a non-Thai run are two tokens.
 _THAI = "\u0e01-\u0e2e\u0e30-\u0e3a\u0e40-\u0e45\u0e47-\u0e4e\u0e50-\u0e59"
 TOKEN = re.compile(rf"[{_THAI}]+|[^\W_\u0e00-\u0e7f]+")
@@ -63,9 +66,18 @@ def thai_spelling(value):
 
 def normalise(value):
     """Text as it is indexed and compared: NFC, no control characters, Thai spelling
-    normalised (PyThaiNLP ``normalize``), lower case."""
+    normalised (PyThaiNLP ``normalize``), Thai digits as Arabic ones (``๕๒`` is ``52``:
+    ``sammachip.thaidate.THAI_DIGITS``), lower case."""
     value = unicodedata.normalize("NFC", str(value or ""))
-    return thai_spelling(CONTROL.sub(" ", value)).lower()
+    return thai_spelling(CONTROL.sub(" ", value)).translate(THAI_DIGITS).lower()
+
+
+def folded(value):
+    """``value`` as a snippet compares it with the query's terms: Thai digits as Arabic ones,
+    lower case, character for character (the same length, so positions carry over); not
+    lower-cased when that would change its length."""
+    result = value.translate(THAI_DIGITS).lower()
+    return result if len(result) == len(value) else value.translate(THAI_DIGITS)
 
 
 def display_text(value):

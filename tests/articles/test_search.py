@@ -655,3 +655,94 @@ def test_edit_distance_stops_past_its_limit():
     assert suggest.edit_distance("สัมมาชิพ", "สัมมาชีพ", 2) == 1
     assert suggest.edit_distance("ข้าว", "ข่าว", 1) == 1
     assert suggest.edit_distance("คอมพิวเตอร์", "สัมมาชีพ", 2) == 3
+
+
+# ---- Thai digits are the same numbers as Arabic ones (QA of the public search) --------------
+
+
+def test_thai_digits_are_normalised_to_arabic_ones():
+    assert search.normalise("๒๐ ครัวเรือน ๕๒") == "20 ครัวเรือน 52"
+    assert search.parse_query("๕๒").parts[0].words == ("52",)
+
+
+@pytest.mark.parametrize("query", ["52", "๕๒", "๒๐ ครัวเรือน", "20 ครัวเรือน", "๑๒๓", "123"])
+def test_thai_and_arabic_digits_find_the_same_articles(client, publish, query):
+    publish(title="กลุ่มทอผ้า", background="มีสมาชิก 52 คน ผลผลิต ๑๒๓ ผืน เป้าหมาย ๒๐ ครัวเรือน")
+    assert results(client, query) == ["กลุ่มทอผ้า"]
+
+
+def test_a_number_in_thai_digits_is_marked_as_the_reader_wrote_it(publish):
+    article = publish(title="ผลผลิต ๑๒๓ ผืน", background="เป้าหมาย ๒๐ ครัวเรือน")
+    assert "<mark>๑๒๓</mark>" in str(search.highlight(article.title, search.parse_query("123")))
+    snippet = str(search.snippet(article, search.parse_query("20 ครัวเรือน")))
+    assert "<mark>๒๐</mark>" in snippet
+
+
+def test_a_number_is_not_a_prefix_of_another_number_in_thai_digits(client, publish):
+    publish(title="กลุ่มทอผ้า", background="มีสมาชิก ๕๒ คน")
+    assert results(client, "๕๓") == []
+
+
+# ---- "did you mean" never mends a real word or a number, and only to what finds something --
+
+
+@pytest.fixture
+def vocabulary_with_near_words(publish):
+    """Published tokens one edit from the query words: ผลัก (ผัก), 2 (20), ปลูก."""
+    publish(title="ชุมชนผลักรถ", background="ปลูกข้าวหอมมะลิ ผู้เข้าร่วม 2 ครัวเรือน")
+
+
+@pytest.mark.parametrize("query", ["ปลูกผัก", "ผัก", "20 ครัวเรือน", "๒๐ ครัวเรือน"])
+def test_no_suggestion_for_real_words_or_numbers(client, vocabulary_with_near_words, query):
+    assert results(client, query) == []
+    assert search.suggestion(search.parse_query(query)) == ""
+    assert "ใช่ไหม" not in html_of(client, "/articles/", {"q": query})
+
+
+def test_numbers_are_in_the_vocabulary_but_never_offered(publish):
+    publish(title="รุ่น 12 และ 2")
+    counts, by_length = suggest.vocabulary()
+    assert "12" in counts
+    offered = {token for tokens in by_length.values() for token, _n in tokens}
+    assert offered.isdisjoint({"12", "2"})
+    assert "รุ่น" in offered
+
+
+def test_a_suggestion_that_finds_nothing_is_not_offered(client, sample):
+    # สัมมาชีพ is a token of the sample, but no article of another category has it
+    other = make_category(name="อื่น ๆ", slug="other")
+    query = search.parse_query("สัมมาชิพ")
+    assert search.suggestion(query, category=other) == ""
+    assert search.suggestion(query, category=Article.objects.get().category) == "สัมมาชีพ"
+    assert "ใช่ไหม" not in html_of(client, "/articles/", {"q": "สัมมาชิพ", "category": "other"})
+
+
+def test_a_suggestion_is_counted_in_one_query(sample, django_assert_num_queries):
+    query = search.parse_query("สัมมาชิพ")
+    suggest.vocabulary()
+    with django_assert_num_queries(1):
+        assert search.suggestion(query) == "สัมมาชีพ"
+    with django_assert_num_queries(0):  # nothing mended: nothing to count
+        assert search.suggestion(search.parse_query("ปลูกผัก")) == ""
+
+
+@pytest.mark.parametrize(
+    ("word", "token"),
+    [
+        ("ซัมมาชีพ", "สัมมาชีพ"),  # an edit at the start
+        ("สัมมาชิพ", "สัมมาชีพ"),  # inside
+        ("สัมมาชีบ", "สัมมาชีพ"),  # at the end
+        ("สัมมชีพ", "สัมมาชีพ"),  # a character left out
+        ("ซัมมาชีบ", "สัมมาชีพ"),  # two edits, at both ends
+        ("ข่าว", "ข้าว"),
+    ],
+)
+def test_nearest_finds_a_token_whatever_the_edits_touch(word, token):
+    by_length = {len(token): [(token, 1)], 3: [("ชีพ", 5)]}
+    assert suggest.nearest(word, by_length) == token
+
+
+def test_a_run_of_real_words_is_mended_by_one_edit_only():
+    by_length = {7: [("ปลูกฝัง", 9)]}  # two edits from ปลูกผัก, both dictionary words
+    part = search.parse_query("ปลูกผัก").parts[0]
+    assert suggest._mended(part, {"ปลูกฝัง": 9}, by_length) == "ปลูกผัก"
