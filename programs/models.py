@@ -16,11 +16,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Length, Upper
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from programs import locking
@@ -44,10 +45,43 @@ TRAINER_YEAR_MIN = 2540  # the department's trainer courses (วิทยาก�
 TRAINER_YEAR_MESSAGE = _("ปีที่ผ่านการอบรมวิทยากรต้องเป็นปี พ.ศ. ระหว่าง 2540 ถึง 2650")
 
 
+def by_house_number():
+    """Households in house-number order as people read it (2, 28, 171 — not 171, 2, 28): the
+    shorter number first, then by text; for short lists (a team's grid, a sign-in sheet). The
+    changelist keeps its indexed order (``household_list_idx``)."""
+    return (Length("house_no"), "house_no", "id")
+
+
+@deconstructible
+class FiscalYearValidator:
+    """A fiscal year in the Buddhist Era, FISCAL_YEAR_MIN to FISCAL_YEAR_MAX; a year that looks
+    like the Common Era (2026) says which BE year it would be (the import says the same:
+    ``programs.widgets.FiscalYearWidget``)."""
+
+    def __call__(self, value):
+        if value is None:
+            return
+        if 1900 < value < 2400:
+            raise ValidationError(
+                _("ปีงบประมาณต้องเป็น พ.ศ.: %(ce)d น่าจะเป็น พ.ศ. %(be)d")
+                % {"ce": value, "be": value + thaidate.BE_OFFSET},
+                code="common_era",
+            )
+        if not FISCAL_YEAR_MIN <= value <= FISCAL_YEAR_MAX:
+            raise ValidationError(
+                _("ปีงบประมาณ %(year)d ไม่อยู่ในช่วงที่ใช้ได้ (พ.ศ. %(min)d–%(max)d)")
+                % {"year": value, "min": FISCAL_YEAR_MIN, "max": FISCAL_YEAR_MAX},
+                code="out_of_range",
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, FiscalYearValidator)
+
+
 def fiscal_year_field(**kwargs):
     return models.PositiveSmallIntegerField(
         _("ปีงบประมาณ (พ.ศ.)"),
-        validators=[MinValueValidator(FISCAL_YEAR_MIN), MaxValueValidator(FISCAL_YEAR_MAX)],
+        validators=[FiscalYearValidator()],
         help_text=_("ปีงบประมาณ พ.ศ. เช่น 2568 (1 ต.ค. 2567 – 30 ก.ย. 2568)"),
         **kwargs,
     )
@@ -586,6 +620,10 @@ class Household(DistrictFromVillage, PersonName):
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal(0))],
+        help_text=_(
+            "เว้นว่างได้ขณะบันทึก แต่ต้องกรอกก่อนอำเภอส่งรายงานประจำปี (0 เมื่อไม่มีรายได้จากอาชีพ) "
+            "ระบบตรวจข้อนี้เมื่อส่งรายงาน"
+        ),
     )
     income_after = models.DecimalField(
         _("รายได้จากอาชีพเมื่อประเมินสิ้นปี (บาท/เดือน)"),
@@ -1107,7 +1145,9 @@ def followup_date_errors(follow_up):
         household = None
     today = timezone.localdate()
     label = follow_up._meta.get_field("visited_on").verbose_name
-    if household is not None and household.fiscal_year:
+    # A household's year out of range (2026 typed for 2569) is the year's own error; the visit
+    # is not measured against it.
+    if household is not None and FISCAL_YEAR_MIN <= (household.fiscal_year or 0) <= FISCAL_YEAR_MAX:
         year = household.fiscal_year
         first, last = thaidate.fiscal_year_bounds(year)
         if day < first:

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import widgets
 
-from programs.models import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, Household, Occupation
+from programs.models import FiscalYearValidator, Household, Occupation
 from sammachip import citizen_id, numbers, thaidate
 from sammachip.scoping import user_can_access
 from sammachip.spreadsheet import spreadsheet_unescaped
@@ -62,13 +62,10 @@ class FiscalYearWidget(widgets.IntegerWidget):
         if not text.isdigit():
             raise ValueError(_("ปีงบประมาณต้องเป็นตัวเลข พ.ศ. เช่น 2568"))
         year = int(text)
-        if 1900 < year < 2400:
-            raise ValueError(
-                _("ปีงบประมาณต้องเป็น พ.ศ.: %(ce)d น่าจะเป็น พ.ศ. %(be)d")
-                % {"ce": year, "be": year + thaidate.BE_OFFSET}
-            )
-        if not FISCAL_YEAR_MIN <= year <= FISCAL_YEAR_MAX:
-            raise ValueError(_("ปีงบประมาณ %(year)d ไม่อยู่ในช่วงที่ใช้ได้") % {"year": year})
+        try:
+            FiscalYearValidator()(year)  # the form's rule: a CE year says its BE year
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from None
         return year
 
     def render(self, value, obj=None, **kwargs):

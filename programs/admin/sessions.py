@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from programs.admin.base import ProgrammeAdmin
-from programs.models import TrainingSession, attendees_check
+from programs.models import TrainingSession, attendees_check, by_house_number
 from sammachip import thaidate
 from sammachip.scoping import related_for_user
 
@@ -91,7 +91,7 @@ class TrainingSessionAdmin(ProgrammeAdmin):
         )
         days = [session.start_date + datetime.timedelta(days=n) for n in range(session.days)]
         households, left_out = related_for_user(
-            session.team.households.order_by("house_no", "id"),
+            session.team.households.order_by(*by_house_number()),
             request.user,
             district=session.team.district_id,
         )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from programs import parameters
 from programs.admin.base import FiscalYearFilter, ProgrammeAdmin, listing_checked_by
 from programs.admin.locking import YearLockedAdminMixin
-from programs.models import Household, TeamMember, TrainerTeam, TrainingSession
+from programs.models import Household, TeamMember, TrainerTeam, TrainingSession, by_house_number
 from sammachip import thaidate
 from sammachip.admin_tools import (
     AuditedAdminMixin,
@@ -119,6 +119,9 @@ class TeamHouseholdInline(
     verbose_name = _("ครัวเรือนเป้าหมาย")
     verbose_name_plural = _("ครัวเรือนเป้าหมายของทีม (ประมาณ 20 ครัวเรือน)")
     show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by(*by_house_number())
 
     def get_extra(self, request, obj=None, **kwargs):
         existing = obj.households.count() if obj else 0
