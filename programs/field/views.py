@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from programs import schedule
+from programs import locking, schedule
 from programs.field.forms import VisitForm
 from programs.field.services import MAX_ITEMS, photo_attach, visits_sync
 from programs.models import FollowUp, Household
@@ -130,19 +130,27 @@ def visit(request, household):
     if request.method == "POST" and form.is_valid():
         follow_up = form.save(commit=False)
         follow_up.officer = request.user
-        upload = form.cleaned_data.get("photo")
-        if upload:
-            follow_up.photo.save(
-                images.random_name("followups", upload.name),
-                images.clean_original(upload),
-                save=False,
+        try:
+            # The year lock (``programs.locking``) before the photo is stored; the save checks
+            # it again (a report moved in between): either way the lock's Thai reason shows on
+            # the form with what was typed, and nothing is saved.
+            locking.check(follow_up, stored=False)
+            upload = form.cleaned_data.get("photo")
+            if upload:
+                follow_up.photo.save(
+                    images.random_name("followups", upload.name),
+                    images.clean_original(upload),
+                    save=False,
+                )
+            follow_up.save()
+        except locking.YearLocked as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("บันทึกการติดตาม %(name)s แล้ว") % {"name": household.full_name},
             )
-        follow_up.save()
-        messages.success(
-            request,
-            _("บันทึกการติดตาม %(name)s แล้ว") % {"name": household.full_name},
-        )
-        return redirect("field:worklist")
+            return redirect("field:worklist")
     return render(request, "field/visit.html", {"form": form, "household": household})
 
 
