@@ -57,6 +57,22 @@ def _households(user):
     return scope_for_user(Household.objects.all(), user)
 
 
+def lock_notice(report):
+    """The short Thai notice of a household whose district-year is locked for a visit today
+    (``programs.locking.lock_of(..., on=today)``), or ``""``: the worklist and the visit page
+    say it instead of offering the form (the full reason is ``locking.message``)."""
+    if report is None:
+        return ""
+    approved = report.status == report.Status.APPROVED
+    why = _("อนุมัติรายงานแล้ว") if approved else _("ส่งรายงานแล้ว")
+    district = getattr(report.district, "name_th", report.district_id)
+    return _("ปีงบประมาณ %(year)d ของอำเภอ%(district)s %(why)s — บันทึกการติดตามไม่ได้") % {
+        "year": report.fiscal_year,
+        "district": district,
+        "why": why,
+    }
+
+
 def worklist_rows(user, *, query="", today=None):
     """The officer's households: this fiscal year's, and earlier years' with a visit due or
     overdue (``programs.schedule``), overdue first, then due, then the rest by village and
@@ -94,7 +110,8 @@ def worklist_rows(user, *, query="", today=None):
     for household in households[: WORKLIST_LIMIT * 2]:
         household_visits = visits.get(household.pk)
         current = household_visits.current if household_visits else None
-        rows.append({"household": household, "visit": current})
+        lock = locking.lock_of(household.district_id, household.fiscal_year, on=today)
+        rows.append({"household": household, "visit": current, "locked": lock_notice(lock)})
     rows.sort(
         key=lambda row: (
             ORDER.get(row["visit"].state if row["visit"] else None, 2),
@@ -126,6 +143,8 @@ def worklist(request):
 def visit(request, household):
     """The visit form of one household; a POST saves the follow-up (no JavaScript needed)."""
     household = get_object_or_404(_households(request.user).select_related("village"), pk=household)
+    today = timezone.localdate()
+    locked = lock_notice(locking.lock_of(household.district_id, household.fiscal_year, on=today))
     form = VisitForm(request.POST or None, request.FILES or None, household=household)
     if request.method == "POST" and form.is_valid():
         follow_up = form.save(commit=False)
@@ -151,7 +170,9 @@ def visit(request, household):
                 _("บันทึกการติดตาม %(name)s แล้ว") % {"name": household.full_name},
             )
             return redirect("field:worklist")
-    return render(request, "field/visit.html", {"form": form, "household": household})
+    return render(
+        request, "field/visit.html", {"form": form, "household": household, "locked": locked}
+    )
 
 
 def _json_error(status, code, message, **extra):
