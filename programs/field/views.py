@@ -145,7 +145,10 @@ def visit(request, household):
     household = get_object_or_404(_households(request.user).select_related("village"), pk=household)
     today = timezone.localdate()
     locked = lock_notice(locking.lock_of(household.district_id, household.fiscal_year, on=today))
-    form = VisitForm(request.POST or None, request.FILES or None, household=household)
+    visited = set(household.follow_ups.values_list("visited_on", flat=True))
+    form = VisitForm(
+        request.POST or None, request.FILES or None, household=household, visited=visited
+    )
     if request.method == "POST" and form.is_valid():
         follow_up = form.save(commit=False)
         follow_up.officer = request.user
@@ -171,7 +174,14 @@ def visit(request, household):
             )
             return redirect("field:worklist")
     return render(
-        request, "field/visit.html", {"form": form, "household": household, "locked": locked}
+        request,
+        "field/visit.html",
+        {
+            "form": form,
+            "household": household,
+            "locked": locked,
+            "visited_today": today in visited,
+        },
     )
 
 

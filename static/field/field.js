@@ -17,6 +17,10 @@
     sent: (n) => "ส่งแล้ว " + n + " รายการ",
     notSent: (n) => "ส่งไม่ได้ " + n + " รายการ (ดูเหตุผลด้านล่าง ทิ้งได้หรือแจ้งเจ้าหน้าที่จังหวัด)",
     saved: "บันทึกไว้ในเครื่องแล้ว จะส่งเมื่อมีสัญญาณ",
+    sentOne: (name, day) => "ส่งแล้ว: การติดตาม " + name + " วันที่ " + day,
+    sentNoPhoto: (name, day) => "ส่งการติดตาม " + name + " วันที่ " + day + " แล้ว รูปถ่ายจะส่งตามไปเมื่อมีสัญญาณ",
+    refusedOne: (reason) => "ส่งไม่ได้: " + reason,
+    twice: (day) => (day ? "มีบันทึกการติดตามของวันที่ " + day + " แล้ว" : "มีบันทึกการติดตามของวันนี้แล้ว") + " บันทึกอีกครั้งหรือไม่",
     discard: "ทิ้งรายการนี้",
     badDate: "กรุณากรอกวันที่เป็น วว/ดด/ปปปป (พ.ศ.) เช่น 15/09/2569",
     photoRefused: "บันทึกการติดตามแล้ว แต่รูปถ่ายส่งไม่ได้: ",
@@ -50,6 +54,24 @@
   const mine = () => tx("readonly", (store) => store.index("user").getAll(USER));
   const put = (item) => tx("readwrite", (store) => store.put(item));
   const remove = (key) => tx("readwrite", (store) => store.delete(key));
+  const one = (key) => tx("readonly", (store) => store.get(key));
+
+  /* The visits sent from this phone (household and ISO day, no more): a second visit of the
+     same day is asked about even after the first left the outbox. Cleared on signing out. */
+  const SENT = "sammachip-field-sent-" + USER;
+  function sentDays() {
+    try { return JSON.parse(localStorage.getItem(SENT) || "[]"); } catch (e) { return []; }
+  }
+  function rememberSent(item) {
+    const key = item.household + ":" + item.visited_on;
+    const days = sentDays().filter((k) => k !== key);
+    days.push(key);
+    try { localStorage.setItem(SENT, JSON.stringify(days.slice(-500))); } catch (e) { /* full */ }
+  }
+  function localIso(day) {
+    return day.getFullYear() + "-" + String(day.getMonth() + 1).padStart(2, "0") + "-" +
+      String(day.getDate()).padStart(2, "0");
+  }
 
   function uuid() {
     if (crypto.randomUUID) return crypto.randomUUID();
@@ -181,6 +203,7 @@
               item.message = result.message;
               return put(item);
             }
+            rememberSent(item);
             if (!item.photo) { done += 1; return remove(item.client_uuid); }
             item.visit_sent = true;
             return put(item).then(() => sendPhoto(item)).then((answer) => {
@@ -220,39 +243,67 @@
       }, () => { locationStatus.textContent = T.noLocation; }, { enableHighAccuracy: true, timeout: 20000 });
     });
   }
+  /* After a save the form goes: what happened is said where the officer looks (sent, kept
+     on the phone, or refused), with the way back to the worklist. */
+  function tell(item) {
+    return one(item.client_uuid).then((left) => {
+      const done = document.getElementById("visit-saved");
+      const text = document.getElementById("visit-saved-text");
+      let ok = true;
+      if (!left) text.textContent = T.sentOne(item.label, item.visited_text);
+      else if (left.state === "refused") { ok = false; text.textContent = T.refusedOne(left.message); }
+      else if (left.visit_sent) text.textContent = T.sentNoPhoto(item.label, item.visited_text);
+      else text.textContent = T.saved;
+      done.className = "alert " + (ok ? "alert-success" : "alert-danger");
+      form.hidden = true;
+      done.hidden = false;
+      done.scrollIntoView({ block: "center" });
+      done.focus({ preventScroll: true });
+    });
+  }
   if (form) {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
+      if (form.dataset.busy) return;
       const data = new FormData(form);
       const visited = isoDate(data.get("visited_on"));
       const dateBox = form.elements.visited_on;
       if (!visited) { dateBox.setCustomValidity(T.badDate); dateBox.reportValidity(); return; }
       dateBox.setCustomValidity("");
-      const heading = document.querySelector("h1");
-      const item = {
-        client_uuid: uuid(), user: USER, household: Number(form.dataset.household),
-        label: heading ? heading.textContent.trim() : "", visited_on: visited,
-        visited_text: String(data.get("visited_on")).trim(),
-        practising: data.get("practising") !== "0",
-        monthly_income: String(data.get("monthly_income") || ""),
-        notes: String(data.get("notes") || ""), stopped_reason: String(data.get("stopped_reason") || ""),
-        latitude: data.get("latitude") || null, longitude: data.get("longitude") || null,
-        state: "pending", message: "", created: Date.now(),
-      };
-      const photoBox = form.elements.photo;
-      shrink(photoBox && photoBox.files[0]).catch(() => null).then((photo) => {
-        item.photo = photo;
-        return put(item);
-      }).then(() => {
-        form.reset();
-        if (locationStatus) locationStatus.textContent = "";
-        const done = document.getElementById("visit-saved");
-        done.textContent = T.saved;
-        done.hidden = false;
-        return render();
-      }).then(sync);
+      const household = Number(form.dataset.household);
+      const known = new Set((form.dataset.visited || "").split(" ").filter(Boolean));
+      form.dataset.busy = "1";
+      mine().then((items) => {
+        const twice = known.has(visited) || sentDays().includes(household + ":" + visited) ||
+          items.some((i) => i.household === household && i.visited_on === visited && i.state !== "refused");
+        const day = visited === localIso(new Date()) ? "" : String(data.get("visited_on")).trim();
+        if (twice && !window.confirm(T.twice(day))) { delete form.dataset.busy; return null; }
+        return queue(data, visited, household);
+      }).catch(() => { delete form.dataset.busy; });
     });
     form.elements.visited_on.addEventListener("input", (e) => e.target.setCustomValidity(""));
+  }
+  function queue(data, visited, household) {
+    const heading = document.querySelector("h1");
+    const item = {
+      client_uuid: uuid(), user: USER, household: household,
+      label: heading ? heading.textContent.trim() : "", visited_on: visited,
+      visited_text: String(data.get("visited_on")).trim(),
+      practising: data.get("practising") !== "0",
+      monthly_income: String(data.get("monthly_income") || ""),
+      notes: String(data.get("notes") || ""), stopped_reason: String(data.get("stopped_reason") || ""),
+      latitude: data.get("latitude") || null, longitude: data.get("longitude") || null,
+      state: "pending", message: "", created: Date.now(),
+    };
+    const photoBox = form.elements.photo;
+    return shrink(photoBox && photoBox.files[0]).catch(() => null).then((photo) => {
+      item.photo = photo;
+      return put(item);
+    }).then(() => {
+      form.reset();
+      if (locationStatus) locationStatus.textContent = "";
+      return render();
+    }).then(sync).then(() => tell(item)).finally(() => { delete form.dataset.busy; });
   }
 
   document.getElementById("outbox-send").addEventListener("click", sync);
@@ -264,6 +315,7 @@
     event.preventDefault();
     mine().then((items) => {
       if (items.length && !window.confirm(T.keep(items.length))) return null;
+      try { localStorage.removeItem(SENT); } catch (e) { /* none */ }
       const clear = "caches" in window
         ? caches.keys().then((keys) => Promise.all(keys.map((key) => caches.delete(key))))
         : Promise.resolve();

@@ -402,3 +402,29 @@ def test_the_visit_form_takes_a_photo_without_javascript(phon_client, homes):
 def test_the_privacy_notice_says_what_the_phone_stores(client, geography):
     html = client.get("/privacy/").content.decode()
     assert 'id="field-device"' in html
+
+
+def test_a_second_visit_of_the_same_day_is_said_and_saved_only_when_ticked(phon_client, homes):
+    """A double save without JavaScript (QA walk B, item 3): the form says the day has a
+    visit already and saves the second only with "บันทึกอีกครั้งในวันเดียวกัน" ticked."""
+    url = reverse("field:visit", args=[homes["phon"].pk])
+    typed = {"visited_on": "15/09/2569", "practising": "1", "monthly_income": "100"}
+    assert phon_client.post(url, typed).status_code == 302
+    page = phon_client.get(url).content.decode()
+    assert 'data-visited="2026-09-15"' in page
+    again = phon_client.post(url, typed)
+    assert again.status_code == 200
+    html = again.content.decode()
+    assert "มีบันทึกการติดตามของวันที่ 15 กันยายน 2569 แล้ว" in html
+    assert 'name="again"' in html
+    assert FollowUp.objects.filter(household=homes["phon"]).count() == 1
+    assert phon_client.post(url, {**typed, "again": "on"}).status_code == 302
+    assert FollowUp.objects.filter(household=homes["phon"]).count() == 2
+
+
+def test_the_visit_page_says_today_has_a_visit(phon_client, homes):
+    from django.utils import timezone
+
+    FollowUp.objects.create(household=homes["phon"], visited_on=timezone.localdate())
+    url = reverse("field:visit", args=[homes["phon"].pk])
+    assert "มีบันทึกการติดตามของวันนี้แล้ว" in phon_client.get(url).content.decode()
