@@ -28,7 +28,14 @@
     located: (m) => "บันทึกตำแหน่งแล้ว (คลาดเคลื่อนประมาณ " + m + " เมตร)",
     locating: "กำลังหาตำแหน่ง…",
     noLocation: "ไม่ได้รับตำแหน่ง (ไม่ได้อนุญาตหรือไม่มีสัญญาณ GPS)",
-    keep: (n) => "ยังมี " + n + " รายการที่ยังไม่ได้ส่ง รายการเหล่านี้จะยังเก็บไว้ในเครื่องนี้ และส่งได้เมื่อท่านเข้าสู่ระบบอีกครั้ง ออกจากระบบต่อหรือไม่",
+    keep: (n) => "ยังมี " + n + " รายการที่ยังไม่ได้ส่ง รายการเหล่านี้จะยังเก็บไว้ในเครื่องนี้ และส่งได้เมื่อท่านเข้าสู่ระบบอีกครั้ง",
+    keepRefused: (n) => "มี " + n + " รายการที่ส่งไม่ได้ (ระบบไม่รับ จะส่งอีกก็ไม่ได้) ยังเก็บไว้ในเครื่องนี้ให้ดูเหตุผลหรือทิ้ง",
+    signOut: "ออกจากระบบต่อหรือไม่",
+    /* The server's own messages (programs.widgets.IncomeWidget, FollowUp's date rule). */
+    incomeNumber: "รายได้ต้องเป็นตัวเลข (บาทต่อเดือน)",
+    incomeNegative: "รายได้ต้องไม่ติดลบ",
+    incomeTooHigh: "รายได้สูงเกินจริง (ไม่เกิน 99,999,999 บาทต่อเดือน)",
+    future: (day, today) => "วันที่ติดตามต้องไม่เป็นวันในอนาคต (" + day + " ยังมาไม่ถึง วันนี้คือ " + today + ")",
   };
 
   /* IndexedDB: one store, each visit keyed by its client_uuid and marked with its user. */
@@ -94,6 +101,25 @@
     if (day.getUTCDate() !== Number(m[1]) || day.getUTCMonth() !== Number(m[2]) - 1) return null;
     return day.toISOString().slice(0, 10);
   }
+  const MONTHS = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
+    "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"];
+  /* "2026-12-08" → "8 ธันวาคม 2569" (sammachip.thaidate.format_thai_date). */
+  function thaiDate(iso) {
+    const [y, m, d] = iso.split("-").map(Number);
+    return d + " " + MONTHS[m - 1] + " " + (y + 543);
+  }
+  /* The income as the server reads it (sammachip.numbers.typed_number, then Decimal): the
+     Thai reason it would refuse it with, or "". */
+  function incomeError(text) {
+    const typed = arabic(text).replace(/[,\s\u00a0\u202f]/g, "");
+    if (!typed) return "";
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(typed)) return T.incomeNumber;
+    const amount = Number(typed);
+    if (!Number.isFinite(amount)) return T.incomeNumber;
+    if (amount < 0) return T.incomeNegative;
+    if (amount >= 100000000) return T.incomeTooHigh;
+    return "";
+  }
   function csrf() {
     const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return m ? decodeURIComponent(m[1]) : "";
@@ -109,6 +135,7 @@
       items.sort((a, b) => a.created - b.created);
       const pending = items.filter((i) => i.state !== "refused").length;
       panel.hidden = items.length === 0 && !status.textContent;
+      document.getElementById("outbox-send").hidden = pending === 0;
       document.getElementById("outbox-count").textContent = T.waiting(pending);
       const list = document.getElementById("outbox-items");
       list.replaceChildren(...items.map((item) => {
@@ -269,7 +296,17 @@
       const visited = isoDate(data.get("visited_on"));
       const dateBox = form.elements.visited_on;
       if (!visited) { dateBox.setCustomValidity(T.badDate); dateBox.reportValidity(); return; }
+      const today = localIso(new Date());
+      if (visited > today) {
+        dateBox.setCustomValidity(T.future(thaiDate(visited), thaiDate(today)));
+        dateBox.reportValidity();
+        return;
+      }
       dateBox.setCustomValidity("");
+      const incomeBox = form.elements.monthly_income;
+      const badIncome = incomeError(incomeBox.value);
+      incomeBox.setCustomValidity(badIncome);
+      if (badIncome) { incomeBox.reportValidity(); return; }
       const household = Number(form.dataset.household);
       const known = new Set((form.dataset.visited || "").split(" ").filter(Boolean));
       form.dataset.busy = "1";
@@ -282,6 +319,7 @@
       }).catch(() => { delete form.dataset.busy; });
     });
     form.elements.visited_on.addEventListener("input", (e) => e.target.setCustomValidity(""));
+    form.elements.monthly_income.addEventListener("input", (e) => e.target.setCustomValidity(""));
   }
   function queue(data, visited, household) {
     const heading = document.querySelector("h1");
@@ -314,7 +352,10 @@
   signout.addEventListener("submit", (event) => {
     event.preventDefault();
     mine().then((items) => {
-      if (items.length && !window.confirm(T.keep(items.length))) return null;
+      const refused = items.filter((i) => i.state === "refused").length;
+      const pending = items.length - refused;
+      const said = [pending ? T.keep(pending) : "", refused ? T.keepRefused(refused) : ""].filter(Boolean);
+      if (said.length && !window.confirm(said.join("\n") + "\n" + T.signOut)) return null;
       try { localStorage.removeItem(SENT); } catch (e) { /* none */ }
       const clear = "caches" in window
         ? caches.keys().then((keys) => Promise.all(keys.map((key) => caches.delete(key))))

@@ -57,3 +57,53 @@ def test_an_online_save_says_sent_leaves_the_form_and_asks_before_a_second(
     assert asked == ["มีบันทึกการติดตามของวันที่ 15/09/2569 แล้ว บันทึกอีกครั้งหรือไม่"]
     expect(page.locator("#visit-form")).to_be_visible()
     assert FollowUp.objects.count() == 1
+
+
+def test_the_browser_checks_income_and_date_and_the_outbox_counts_only_what_can_be_sent(
+    live_server, new_page, household
+):
+    from programs.models import DistrictReport
+
+    path = f"/field/visit/{household.pk}/"
+    page = new_page(PHONE)
+    sign_in(page, live_server, path)
+    date_box = page.get_by_label("วันที่ติดตาม")
+    income_box = page.get_by_label("รายได้จากอาชีพเดือนนี้ (บาท)")
+    save = page.get_by_role("button", name="บันทึกการติดตาม")
+    date_box.fill("15/09/2569")
+    income_box.fill("สามพันบาท")
+    save.click()
+    assert income_box.evaluate("box => box.validationMessage") == "รายได้ต้องเป็นตัวเลข (บาทต่อเดือน)"
+    date_box.fill("08/12/2599")
+    income_box.fill("๓,๕๐๐")
+    save.click()
+    said = date_box.evaluate("box => box.validationMessage")
+    assert said.startswith("วันที่ติดตามต้องไม่เป็นวันในอนาคต (8 ธันวาคม 2599 ยังมาไม่ถึง วันนี้คือ ")
+    assert income_box.evaluate("box => box.validationMessage") == ""
+    assert (
+        page.evaluate(
+            "() => new Promise((ok) => { const r = indexedDB.open('sammachip-field', 1);"
+            " r.onsuccess = () => { const g = r.result.transaction('outbox').objectStore('outbox')"
+            ".count(); g.onsuccess = () => ok(g.result); }; })"
+        )
+        == 0
+    )
+
+    # A refused visit: nothing pending, so no "ส่งตอนนี้"; signing out says it cannot be sent.
+    DistrictReport.objects.create(district_id="4012", fiscal_year=2569, status="submitted")
+    date_box.fill("15/09/2569")
+    save.click()
+    expect(page.locator("#outbox-items li.state-refused")).to_have_count(1)
+    expect(page.get_by_role("button", name="ส่งตอนนี้")).to_be_hidden()
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="ออกจากระบบ").click()
+    for _ in range(50):  # the question comes once the outbox is read
+        if asked:
+            break
+        page.wait_for_timeout(100)
+    expect(page.locator("#outbox-items li")).to_have_count(1)
+    assert len(asked) == 1
+    assert "มี 1 รายการที่ส่งไม่ได้" in asked[0]
+    assert "ยังไม่ได้ส่ง" not in asked[0]
+    assert not FollowUp.objects.exists()
