@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from programs import locking, schedule
 from programs.field.forms import VisitForm
 from programs.field.services import MAX_ITEMS, photo_attach, visits_sync
-from programs.models import FollowUp, Household
+from programs.models import FollowUp, Household, Prefix
 from sammachip import images, thaidate
 from sammachip.scoping import scope_for_user
 
@@ -73,6 +73,22 @@ def lock_notice(report):
     }
 
 
+# Titles as typed before a name ("นางสาวสมศรี"), the longest first (นางสาว before นาง).
+TITLES = sorted((value for value in Prefix.values if value), key=len, reverse=True)
+
+
+def search_terms(query):
+    """The words of a worklist search as a name is shown: split on spaces ("สมศรี ใจสาธิต"), a
+    leading title dropped ("นางสาวสมศรี", "นาง สมศรี"), Thai digits read as Arabic ("๒๓๗"). Each
+    must match the first name, last name, house number or village name."""
+    terms = thaidate.arabic_digits(query).split()
+    if terms:
+        first = terms[0]
+        title = next((t for t in TITLES if first.startswith(t)), "")
+        terms[0] = first[len(title) :]
+    return [term for term in terms if term]
+
+
 def worklist_rows(user, *, query="", today=None):
     """The officer's households: this fiscal year's, and earlier years' with a visit due or
     overdue (``programs.schedule``), overdue first, then due, then the rest by village and
@@ -86,11 +102,12 @@ def worklist_rows(user, *, query="", today=None):
     households = scoped.filter(Q(fiscal_year=current_year) | Q(pk__in=pending)).exclude(
         status=Household.Status.DROPPED
     )
-    if query:
+    for term in search_terms(query):
         households = households.filter(
-            Q(first_name__icontains=query)
-            | Q(last_name__icontains=query)
-            | Q(house_no__icontains=query)
+            Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+            | Q(house_no__icontains=term)
+            | Q(village__name_th__icontains=term)
         )
     households = households.select_related("village").only(
         "pk",

@@ -428,3 +428,34 @@ def test_the_visit_page_says_today_has_a_visit(phon_client, homes):
     FollowUp.objects.create(household=homes["phon"], visited_on=timezone.localdate())
     url = reverse("field:visit", args=[homes["phon"].pk])
     assert "มีบันทึกการติดตามของวันนี้แล้ว" in phon_client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["สมศรี ใจสาธิต", "นางสาวสมศรี", "นาง สมศรี", "๒๓๗", "237", "ใจสาธิต 237", "บ้านเพ็กใหญ่สาธิต"],
+)
+def test_the_worklist_finds_a_name_as_it_is_shown(phon_client, geography, query):
+    """QA walk B, item 5: first and last name, a title, Thai digits and the village name."""
+    from tests.factories import make_village
+
+    village = make_village(subdistrict="401207", moo=11, name_th="บ้านเพ็กใหญ่สาธิต")
+    other = make_village(subdistrict="401207", moo=12, name_th="บ้านโนนสาธิต")
+    make_household(
+        village=village,
+        fiscal_year=2570,
+        prefix="นางสาว",
+        first_name="สมศรี",
+        last_name="ใจสาธิต",
+        house_no="237",
+    )
+    make_household(village=other, fiscal_year=2570, first_name="บุญมี", house_no="99")
+    html = phon_client.get(reverse("field:worklist"), {"q": query}).content.decode()
+    assert "สมศรี" in html
+    assert "บุญมี" not in html
+
+
+def test_a_search_that_finds_nothing_says_so(phon_client, two_districts):
+    make_household(village=two_districts["phon"], fiscal_year=2570, first_name="มาลี")
+    html = phon_client.get(reverse("field:worklist"), {"q": "สมศรี มาลี"}).content.decode()
+    assert "ไม่พบครัวเรือนที่ตรงกับ “สมศรี มาลี”" in html
+    assert "ไม่มีครัวเรือนที่ต้องติดตาม" not in html
