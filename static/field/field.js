@@ -347,6 +347,13 @@
   document.getElementById("outbox-send").addEventListener("click", sync);
   window.addEventListener("online", sync);
 
+  /* Offline, the page shown is the copy kept on the phone: said above it. */
+  const offline = document.getElementById("offline-banner");
+  const showOffline = () => { offline.hidden = navigator.onLine; };
+  window.addEventListener("online", showOffline);
+  window.addEventListener("offline", showOffline);
+  showOffline();
+
   /* Signing out: the cached pages go; the outbox stays only if it holds visits (warned). */
   const signout = document.getElementById("signout");
   signout.addEventListener("submit", (event) => {

@@ -107,3 +107,34 @@ def test_the_browser_checks_income_and_date_and_the_outbox_counts_only_what_can_
     assert "มี 1 รายการที่ส่งไม่ได้" in asked[0]
     assert "ยังไม่ได้ส่ง" not in asked[0]
     assert not FollowUp.objects.exists()
+
+
+CACHED = """async (paths) => {
+  let got = [];
+  for (const name of await caches.keys()) {
+    const keys = await (await caches.open(name)).keys();
+    got = got.concat(keys.map((r) => new URL(r.url).pathname));
+  }
+  return paths.every((p) => got.includes(p));
+}"""
+
+
+def test_offline_a_page_never_kept_says_so_instead_of_showing_the_worklist(
+    live_server, new_page, household
+):
+    page = new_page(PHONE)
+    sign_in(page, live_server, "/field/")
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()
+    page.wait_for_function(CACHED, arg=["/field/", f"/field/visit/{household.pk}/"])
+    page.context.set_offline(True)
+
+    page.goto(live_server.url + "/field/?q=xyz")
+    expect(page.locator("#offline-notice")).to_have_text("ออฟไลน์: ยังค้นหาไม่ได้ จะค้นหาได้เมื่อมีสัญญาณ")
+    expect(page.get_by_text("บุญมา")).to_have_count(0)
+    page.goto(live_server.url + "/field/visit/999/")
+    expect(page.locator("#offline-notice")).to_contain_text("หน้านี้ยังไม่ได้เก็บไว้ในเครื่อง")
+    page.get_by_role("link", name="ดูรายชื่อที่เก็บไว้ในเครื่อง").click()
+    page.wait_for_url("**/field/")
+    expect(page.get_by_text("บุญมา")).to_be_visible()
+    expect(page.locator("#offline-banner")).to_be_visible()
