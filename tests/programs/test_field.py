@@ -459,3 +459,40 @@ def test_a_search_that_finds_nothing_says_so(phon_client, two_districts):
     html = phon_client.get(reverse("field:worklist"), {"q": "สมศรี มาลี"}).content.decode()
     assert "ไม่พบครัวเรือนที่ตรงกับ “สมศรี มาลี”" in html
     assert "ไม่มีครัวเรือนที่ต้องติดตาม" not in html
+
+
+def test_signing_out_of_the_field_app_lands_on_a_sign_in_back_to_it(phon_client, homes):
+    page = phon_client.get(reverse("field:worklist")).content.decode()
+    back = "/admin/login/?next=/field/"
+    assert f'name="next" value="{back}"' in page
+    response = phon_client.post(reverse("admin:logout"), {"next": back})
+    assert response.status_code == 302
+    assert response["Location"] == back
+    assert phon_client.get(reverse("field:worklist")).status_code == 302  # signed out
+
+
+def _luminance(colour):
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(one, two):
+    light, dark = sorted([_luminance(one), _luminance(two)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_field_apps_text_colours_reach_4_5_to_1_on_its_background():
+    """QA walk B: Bootstrap's blue (4.20:1) and grey (4.37:1) were too faint outdoors."""
+    import re
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    css = re.sub(r"/\*.*?\*/", "", Path(finders.find("field/field.css")).read_text(), flags=re.S)
+    background = re.search(r"body#field \{[^}]*background: (#[0-9a-f]{6})", css).group(1)
+    texts = re.findall(r"(?:^|[\s;{])(?:color|--bs-link-color|--bs-btn-color): (#[0-9a-f]{6})", css)
+    assert "#0a58ca" in texts  # the links
+    assert "#565e64" in texts  # the footer and the secondary buttons
+    for colour in texts:
+        assert _contrast(colour, background) >= 4.5, colour
