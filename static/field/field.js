@@ -190,14 +190,19 @@
     });
   }
 
-  let sending = false;
+  /* One send at a time; a send asked for meanwhile (a visit just saved, the "online" event)
+     runs after it, so what it waits for is really sent. */
+  let running = null;
   function sync() {
-    if (sending) return Promise.resolve();
+    if (running) return running.then(sync);
+    running = sendOnce().finally(() => { running = null; });
+    return running;
+  }
+  function sendOnce() {
     return mine().then((items) => {
       const batch = items.filter((i) => i.state !== "refused").slice(0, 200);
       if (!batch.length) { if (!items.length) say(""); return null; }
       if (!navigator.onLine) { say(T.offline); return null; }
-      sending = true;
       say(T.sending);
       const visits = batch.map((i) => ({
         client_uuid: i.client_uuid, household: i.household, visited_on: i.visited_on,
@@ -251,7 +256,7 @@
             if (done && !form) document.getElementById("outbox-reload").hidden = false;
           });
         });
-      }).catch(() => say(T.offline)).finally(() => { sending = false; });
+      }).catch(() => say(T.offline));
     }).then(render);
   }
 

@@ -31,7 +31,7 @@ def sign_in(page, live_server, path):
 
 
 def test_an_online_save_says_sent_leaves_the_form_and_asks_before_a_second(
-    live_server, new_page, household
+    live_server, new_page, household, screenshot
 ):
     path = f"/field/visit/{household.pk}/"
     page = new_page(PHONE)
@@ -45,6 +45,7 @@ def test_an_online_save_says_sent_leaves_the_form_and_asks_before_a_second(
     expect(saved).not_to_contain_text("จะส่งเมื่อมีสัญญาณ")
     expect(page.locator("#visit-form")).to_be_hidden()
     expect(saved.get_by_role("link", name="กลับไปรายชื่อ")).to_be_visible()
+    screenshot(page, "field-visit-sent-390")
     assert FollowUp.objects.count() == 1
 
     # The same household, the same day again: asked first; declining saves nothing.
@@ -60,7 +61,7 @@ def test_an_online_save_says_sent_leaves_the_form_and_asks_before_a_second(
 
 
 def test_the_browser_checks_income_and_date_and_the_outbox_counts_only_what_can_be_sent(
-    live_server, new_page, household
+    live_server, new_page, household, screenshot
 ):
     from programs.models import DistrictReport
 
@@ -95,6 +96,7 @@ def test_the_browser_checks_income_and_date_and_the_outbox_counts_only_what_can_
     save.click()
     expect(page.locator("#outbox-items li.state-refused")).to_have_count(1)
     expect(page.get_by_role("button", name="ส่งตอนนี้")).to_be_hidden()
+    screenshot(page, "field-visit-refused-390")
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     page.get_by_role("button", name="ออกจากระบบ").click()
@@ -120,7 +122,7 @@ CACHED = """async (paths) => {
 
 
 def test_offline_a_page_never_kept_says_so_instead_of_showing_the_worklist(
-    live_server, new_page, household
+    live_server, new_page, household, screenshot
 ):
     page = new_page(PHONE)
     sign_in(page, live_server, "/field/")
@@ -134,7 +136,9 @@ def test_offline_a_page_never_kept_says_so_instead_of_showing_the_worklist(
     expect(page.get_by_text("บุญมา")).to_have_count(0)
     page.goto(live_server.url + "/field/visit/999/")
     expect(page.locator("#offline-notice")).to_contain_text("หน้านี้ยังไม่ได้เก็บไว้ในเครื่อง")
+    screenshot(page, "field-offline-notice-390")
     page.get_by_role("link", name="ดูรายชื่อที่เก็บไว้ในเครื่อง").click()
     page.wait_for_url("**/field/")
     expect(page.get_by_text("บุญมา")).to_be_visible()
     expect(page.locator("#offline-banner")).to_be_visible()
+    screenshot(page, "field-offline-worklist-390")
