@@ -22,8 +22,8 @@ from django.views.decorators.http import require_POST
 from programs import locking, schedule
 from programs.field.forms import VisitForm
 from programs.field.services import MAX_ITEMS, photo_attach, visits_sync
-from programs.models import FollowUp, Household, Prefix
-from sammachip import images, thaidate
+from programs.models import FollowUp, Household
+from sammachip import images, names, thaidate
 from sammachip.scoping import scope_for_user
 
 # The states of the worklist, in the order shown (overdue first).
@@ -73,20 +73,12 @@ def lock_notice(report):
     }
 
 
-# Titles as typed before a name ("นางสาวสมศรี"), the longest first (นางสาว before นาง).
-TITLES = sorted((value for value in Prefix.values if value), key=len, reverse=True)
-
-
 def search_terms(query):
     """The words of a worklist search as a name is shown: split on spaces ("สมศรี ใจสาธิต"), a
-    leading title dropped ("นางสาวสมศรี", "นาง สมศรี"), Thai digits read as Arabic ("๒๓๗"). Each
-    must match the first name, last name, house number or village name."""
-    terms = thaidate.arabic_digits(query).split()
-    if terms:
-        first = terms[0]
-        title = next((t for t in TITLES if first.startswith(t)), "")
-        terms[0] = first[len(title) :]
-    return [term for term in terms if term]
+    title dropped ("นางสาวสมศรี", "นาง สมศรี": ``sammachip.names``, as the admin's searches),
+    Thai digits read as Arabic ("๒๓๗"). Each must match the first name, last name, house number
+    or village name."""
+    return names.search_words(thaidate.arabic_digits(query))
 
 
 def worklist_rows(user, *, query="", today=None):
