@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.field.services import ItemError, parse_income
 from programs.models import FollowUp
+from sammachip import thaidate
 from sammachip.images import UPLOAD_HELP, CheckedImageField
 
 # GPS only when the officer taps (consent); field.js fills the hidden latitude/longitude.
@@ -64,9 +65,15 @@ class VisitForm(forms.ModelForm):
             "longitude": forms.HiddenInput,
         }
 
-    def __init__(self, *args, household, **kwargs):
+    again = forms.BooleanField(
+        label=_("บันทึกอีกครั้งในวันเดียวกัน (ตั้งใจบันทึกซ้ำ)"),
+        required=False,
+    )
+
+    def __init__(self, *args, household, visited=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.household = household
+        self.visited = set(visited)  # the days this household was visited already
         self.fields["visited_on"].initial = timezone.localdate()
         self.helper = FormHelper()
         self.helper.form_id = "visit-form"
@@ -81,8 +88,32 @@ class VisitForm(forms.ModelForm):
             "latitude",
             "longitude",
         )
-        self.helper.attrs = {"data-household": household.pk}
+        self.helper.attrs = {
+            "data-household": household.pk,
+            # field.js asks before queuing a second visit of the same day (ISO dates).
+            "data-visited": " ".join(sorted(day.isoformat() for day in self.visited)),
+        }
         self.helper.add_input(Submit("save", _("บันทึกการติดตาม"), css_class="btn-lg w-100"))
+
+    def clean(self):
+        """A second visit of the household on a day it has one already is a double save more
+        often than a second visit: said, and saved only when the officer ticks ``again``."""
+        cleaned = super().clean()
+        day = cleaned.get("visited_on")
+        if day in self.visited and not cleaned.get("again"):
+            self.helper.layout.append("again")
+            if day == timezone.localdate():
+                said = _("มีบันทึกการติดตามของวันนี้แล้ว")
+            else:
+                said = _("มีบันทึกการติดตามของวันที่ %(day)s แล้ว") % {
+                    "day": thaidate.format_thai_date(day)
+                }
+            raise ValidationError(
+                _("%(said)s ถ้าตั้งใจบันทึกอีกครั้ง ให้เลือก “บันทึกอีกครั้งในวันเดียวกัน” แล้วกดบันทึก")
+                % {"said": said},
+                code="visited_already",
+            )
+        return cleaned
 
     def clean_monthly_income(self):
         try:

@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from programs import schedule
+from programs import locking, schedule
 from programs.field.forms import VisitForm
 from programs.field.services import MAX_ITEMS, photo_attach, visits_sync
 from programs.models import FollowUp, Household
-from sammachip import images, thaidate
+from sammachip import images, names, thaidate
 from sammachip.scoping import scope_for_user
 
 # The states of the worklist, in the order shown (overdue first).
@@ -57,6 +57,30 @@ def _households(user):
     return scope_for_user(Household.objects.all(), user)
 
 
+def lock_notice(report):
+    """The short Thai notice of a household whose district-year is locked for a visit today
+    (``programs.locking.lock_of(..., on=today)``), or ``""``: the worklist and the visit page
+    say it instead of offering the form (the full reason is ``locking.message``)."""
+    if report is None:
+        return ""
+    approved = report.status == report.Status.APPROVED
+    why = _("อนุมัติรายงานแล้ว") if approved else _("ส่งรายงานแล้ว")
+    district = getattr(report.district, "name_th", report.district_id)
+    return _("ปีงบประมาณ %(year)d ของอำเภอ%(district)s %(why)s — บันทึกการติดตามไม่ได้") % {
+        "year": report.fiscal_year,
+        "district": district,
+        "why": why,
+    }
+
+
+def search_terms(query):
+    """The words of a worklist search as a name is shown: split on spaces ("สมศรี ใจสาธิต"), a
+    title dropped ("นางสาวสมศรี", "นาง สมศรี": ``sammachip.names``, as the admin's searches),
+    Thai digits read as Arabic ("๒๓๗"). Each must match the first name, last name, house number
+    or village name."""
+    return names.search_words(thaidate.arabic_digits(query))
+
+
 def worklist_rows(user, *, query="", today=None):
     """The officer's households: this fiscal year's, and earlier years' with a visit due or
     overdue (``programs.schedule``), overdue first, then due, then the rest by village and
@@ -70,11 +94,12 @@ def worklist_rows(user, *, query="", today=None):
     households = scoped.filter(Q(fiscal_year=current_year) | Q(pk__in=pending)).exclude(
         status=Household.Status.DROPPED
     )
-    if query:
+    for term in search_terms(query):
         households = households.filter(
-            Q(first_name__icontains=query)
-            | Q(last_name__icontains=query)
-            | Q(house_no__icontains=query)
+            Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+            | Q(house_no__icontains=term)
+            | Q(village__name_th__icontains=term)
         )
     households = households.select_related("village").only(
         "pk",
@@ -94,7 +119,8 @@ def worklist_rows(user, *, query="", today=None):
     for household in households[: WORKLIST_LIMIT * 2]:
         household_visits = visits.get(household.pk)
         current = household_visits.current if household_visits else None
-        rows.append({"household": household, "visit": current})
+        lock = locking.lock_of(household.district_id, household.fiscal_year, on=today)
+        rows.append({"household": household, "visit": current, "locked": lock_notice(lock)})
     rows.sort(
         key=lambda row: (
             ORDER.get(row["visit"].state if row["visit"] else None, 2),
@@ -126,24 +152,46 @@ def worklist(request):
 def visit(request, household):
     """The visit form of one household; a POST saves the follow-up (no JavaScript needed)."""
     household = get_object_or_404(_households(request.user).select_related("village"), pk=household)
-    form = VisitForm(request.POST or None, request.FILES or None, household=household)
+    today = timezone.localdate()
+    locked = lock_notice(locking.lock_of(household.district_id, household.fiscal_year, on=today))
+    visited = set(household.follow_ups.values_list("visited_on", flat=True))
+    form = VisitForm(
+        request.POST or None, request.FILES or None, household=household, visited=visited
+    )
     if request.method == "POST" and form.is_valid():
         follow_up = form.save(commit=False)
         follow_up.officer = request.user
-        upload = form.cleaned_data.get("photo")
-        if upload:
-            follow_up.photo.save(
-                images.random_name("followups", upload.name),
-                images.clean_original(upload),
-                save=False,
+        try:
+            # The year lock (``programs.locking``) before the photo is stored; the save checks
+            # it again (a report moved in between): either way the lock's Thai reason shows on
+            # the form with what was typed, and nothing is saved.
+            locking.check(follow_up, stored=False)
+            upload = form.cleaned_data.get("photo")
+            if upload:
+                follow_up.photo.save(
+                    images.random_name("followups", upload.name),
+                    images.clean_original(upload),
+                    save=False,
+                )
+            follow_up.save()
+        except locking.YearLocked as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("บันทึกการติดตาม %(name)s แล้ว") % {"name": household.full_name},
             )
-        follow_up.save()
-        messages.success(
-            request,
-            _("บันทึกการติดตาม %(name)s แล้ว") % {"name": household.full_name},
-        )
-        return redirect("field:worklist")
-    return render(request, "field/visit.html", {"form": form, "household": household})
+            return redirect("field:worklist")
+    return render(
+        request,
+        "field/visit.html",
+        {
+            "form": form,
+            "household": household,
+            "locked": locked,
+            "visited_today": today in visited,
+        },
+    )
 
 
 def _json_error(status, code, message, **extra):

@@ -17,6 +17,10 @@
     sent: (n) => "ส่งแล้ว " + n + " รายการ",
     notSent: (n) => "ส่งไม่ได้ " + n + " รายการ (ดูเหตุผลด้านล่าง ทิ้งได้หรือแจ้งเจ้าหน้าที่จังหวัด)",
     saved: "บันทึกไว้ในเครื่องแล้ว จะส่งเมื่อมีสัญญาณ",
+    sentOne: (name, day) => "ส่งแล้ว: การติดตาม " + name + " วันที่ " + day,
+    sentNoPhoto: (name, day) => "ส่งการติดตาม " + name + " วันที่ " + day + " แล้ว รูปถ่ายจะส่งตามไปเมื่อมีสัญญาณ",
+    refusedOne: (reason) => "ส่งไม่ได้: " + reason,
+    twice: (day) => (day ? "มีบันทึกการติดตามของวันที่ " + day + " แล้ว" : "มีบันทึกการติดตามของวันนี้แล้ว") + " บันทึกอีกครั้งหรือไม่",
     discard: "ทิ้งรายการนี้",
     badDate: "กรุณากรอกวันที่เป็น วว/ดด/ปปปป (พ.ศ.) เช่น 15/09/2569",
     photoRefused: "บันทึกการติดตามแล้ว แต่รูปถ่ายส่งไม่ได้: ",
@@ -24,7 +28,14 @@
     located: (m) => "บันทึกตำแหน่งแล้ว (คลาดเคลื่อนประมาณ " + m + " เมตร)",
     locating: "กำลังหาตำแหน่ง…",
     noLocation: "ไม่ได้รับตำแหน่ง (ไม่ได้อนุญาตหรือไม่มีสัญญาณ GPS)",
-    keep: (n) => "ยังมี " + n + " รายการที่ยังไม่ได้ส่ง รายการเหล่านี้จะยังเก็บไว้ในเครื่องนี้ และส่งได้เมื่อท่านเข้าสู่ระบบอีกครั้ง ออกจากระบบต่อหรือไม่",
+    keep: (n) => "ยังมี " + n + " รายการที่ยังไม่ได้ส่ง รายการเหล่านี้จะยังเก็บไว้ในเครื่องนี้ และส่งได้เมื่อท่านเข้าสู่ระบบอีกครั้ง",
+    keepRefused: (n) => "มี " + n + " รายการที่ส่งไม่ได้ (ระบบไม่รับ จะส่งอีกก็ไม่ได้) ยังเก็บไว้ในเครื่องนี้ให้ดูเหตุผลหรือทิ้ง",
+    signOut: "ออกจากระบบต่อหรือไม่",
+    /* The server's own messages (programs.widgets.IncomeWidget, FollowUp's date rule). */
+    incomeNumber: "รายได้ต้องเป็นตัวเลข (บาทต่อเดือน)",
+    incomeNegative: "รายได้ต้องไม่ติดลบ",
+    incomeTooHigh: "รายได้สูงเกินจริง (ไม่เกิน 99,999,999 บาทต่อเดือน)",
+    future: (day, today) => "วันที่ติดตามต้องไม่เป็นวันในอนาคต (" + day + " ยังมาไม่ถึง วันนี้คือ " + today + ")",
   };
 
   /* IndexedDB: one store, each visit keyed by its client_uuid and marked with its user. */
@@ -50,6 +61,24 @@
   const mine = () => tx("readonly", (store) => store.index("user").getAll(USER));
   const put = (item) => tx("readwrite", (store) => store.put(item));
   const remove = (key) => tx("readwrite", (store) => store.delete(key));
+  const one = (key) => tx("readonly", (store) => store.get(key));
+
+  /* The visits sent from this phone (household and ISO day, no more): a second visit of the
+     same day is asked about even after the first left the outbox. Cleared on signing out. */
+  const SENT = "sammachip-field-sent-" + USER;
+  function sentDays() {
+    try { return JSON.parse(localStorage.getItem(SENT) || "[]"); } catch (e) { return []; }
+  }
+  function rememberSent(item) {
+    const key = item.household + ":" + item.visited_on;
+    const days = sentDays().filter((k) => k !== key);
+    days.push(key);
+    try { localStorage.setItem(SENT, JSON.stringify(days.slice(-500))); } catch (e) { /* full */ }
+  }
+  function localIso(day) {
+    return day.getFullYear() + "-" + String(day.getMonth() + 1).padStart(2, "0") + "-" +
+      String(day.getDate()).padStart(2, "0");
+  }
 
   function uuid() {
     if (crypto.randomUUID) return crypto.randomUUID();
@@ -72,6 +101,25 @@
     if (day.getUTCDate() !== Number(m[1]) || day.getUTCMonth() !== Number(m[2]) - 1) return null;
     return day.toISOString().slice(0, 10);
   }
+  const MONTHS = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
+    "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"];
+  /* "2026-12-08" → "8 ธันวาคม 2569" (sammachip.thaidate.format_thai_date). */
+  function thaiDate(iso) {
+    const [y, m, d] = iso.split("-").map(Number);
+    return d + " " + MONTHS[m - 1] + " " + (y + 543);
+  }
+  /* The income as the server reads it (sammachip.numbers.typed_number, then Decimal): the
+     Thai reason it would refuse it with, or "". */
+  function incomeError(text) {
+    const typed = arabic(text).replace(/[,\s\u00a0\u202f]/g, "");
+    if (!typed) return "";
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(typed)) return T.incomeNumber;
+    const amount = Number(typed);
+    if (!Number.isFinite(amount)) return T.incomeNumber;
+    if (amount < 0) return T.incomeNegative;
+    if (amount >= 100000000) return T.incomeTooHigh;
+    return "";
+  }
   function csrf() {
     const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return m ? decodeURIComponent(m[1]) : "";
@@ -87,6 +135,7 @@
       items.sort((a, b) => a.created - b.created);
       const pending = items.filter((i) => i.state !== "refused").length;
       panel.hidden = items.length === 0 && !status.textContent;
+      document.getElementById("outbox-send").hidden = pending === 0;
       document.getElementById("outbox-count").textContent = T.waiting(pending);
       const list = document.getElementById("outbox-items");
       list.replaceChildren(...items.map((item) => {
@@ -141,14 +190,19 @@
     });
   }
 
-  let sending = false;
+  /* One send at a time; a send asked for meanwhile (a visit just saved, the "online" event)
+     runs after it, so what it waits for is really sent. */
+  let running = null;
   function sync() {
-    if (sending) return Promise.resolve();
+    if (running) return running.then(sync);
+    running = sendOnce().finally(() => { running = null; });
+    return running;
+  }
+  function sendOnce() {
     return mine().then((items) => {
       const batch = items.filter((i) => i.state !== "refused").slice(0, 200);
       if (!batch.length) { if (!items.length) say(""); return null; }
       if (!navigator.onLine) { say(T.offline); return null; }
-      sending = true;
       say(T.sending);
       const visits = batch.map((i) => ({
         client_uuid: i.client_uuid, household: i.household, visited_on: i.visited_on,
@@ -181,6 +235,7 @@
               item.message = result.message;
               return put(item);
             }
+            rememberSent(item);
             if (!item.photo) { done += 1; return remove(item.client_uuid); }
             item.visit_sent = true;
             return put(item).then(() => sendPhoto(item)).then((answer) => {
@@ -201,7 +256,7 @@
             if (done && !form) document.getElementById("outbox-reload").hidden = false;
           });
         });
-      }).catch(() => say(T.offline)).finally(() => { sending = false; });
+      }).catch(() => say(T.offline));
     }).then(render);
   }
 
@@ -220,50 +275,100 @@
       }, () => { locationStatus.textContent = T.noLocation; }, { enableHighAccuracy: true, timeout: 20000 });
     });
   }
+  /* After a save the form goes: what happened is said where the officer looks (sent, kept
+     on the phone, or refused), with the way back to the worklist. */
+  function tell(item) {
+    return one(item.client_uuid).then((left) => {
+      const done = document.getElementById("visit-saved");
+      const text = document.getElementById("visit-saved-text");
+      let ok = true;
+      if (!left) text.textContent = T.sentOne(item.label, item.visited_text);
+      else if (left.state === "refused") { ok = false; text.textContent = T.refusedOne(left.message); }
+      else if (left.visit_sent) text.textContent = T.sentNoPhoto(item.label, item.visited_text);
+      else text.textContent = T.saved;
+      done.className = "alert " + (ok ? "alert-success" : "alert-danger");
+      form.hidden = true;
+      done.hidden = false;
+      done.scrollIntoView({ block: "center" });
+      done.focus({ preventScroll: true });
+    });
+  }
   if (form) {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
+      if (form.dataset.busy) return;
       const data = new FormData(form);
       const visited = isoDate(data.get("visited_on"));
       const dateBox = form.elements.visited_on;
       if (!visited) { dateBox.setCustomValidity(T.badDate); dateBox.reportValidity(); return; }
+      const today = localIso(new Date());
+      if (visited > today) {
+        dateBox.setCustomValidity(T.future(thaiDate(visited), thaiDate(today)));
+        dateBox.reportValidity();
+        return;
+      }
       dateBox.setCustomValidity("");
-      const heading = document.querySelector("h1");
-      const item = {
-        client_uuid: uuid(), user: USER, household: Number(form.dataset.household),
-        label: heading ? heading.textContent.trim() : "", visited_on: visited,
-        visited_text: String(data.get("visited_on")).trim(),
-        practising: data.get("practising") !== "0",
-        monthly_income: String(data.get("monthly_income") || ""),
-        notes: String(data.get("notes") || ""), stopped_reason: String(data.get("stopped_reason") || ""),
-        latitude: data.get("latitude") || null, longitude: data.get("longitude") || null,
-        state: "pending", message: "", created: Date.now(),
-      };
-      const photoBox = form.elements.photo;
-      shrink(photoBox && photoBox.files[0]).catch(() => null).then((photo) => {
-        item.photo = photo;
-        return put(item);
-      }).then(() => {
-        form.reset();
-        if (locationStatus) locationStatus.textContent = "";
-        const done = document.getElementById("visit-saved");
-        done.textContent = T.saved;
-        done.hidden = false;
-        return render();
-      }).then(sync);
+      const incomeBox = form.elements.monthly_income;
+      const badIncome = incomeError(incomeBox.value);
+      incomeBox.setCustomValidity(badIncome);
+      if (badIncome) { incomeBox.reportValidity(); return; }
+      const household = Number(form.dataset.household);
+      const known = new Set((form.dataset.visited || "").split(" ").filter(Boolean));
+      form.dataset.busy = "1";
+      mine().then((items) => {
+        const twice = known.has(visited) || sentDays().includes(household + ":" + visited) ||
+          items.some((i) => i.household === household && i.visited_on === visited && i.state !== "refused");
+        const day = visited === localIso(new Date()) ? "" : String(data.get("visited_on")).trim();
+        if (twice && !window.confirm(T.twice(day))) { delete form.dataset.busy; return null; }
+        return queue(data, visited, household);
+      }).catch(() => { delete form.dataset.busy; });
     });
     form.elements.visited_on.addEventListener("input", (e) => e.target.setCustomValidity(""));
+    form.elements.monthly_income.addEventListener("input", (e) => e.target.setCustomValidity(""));
+  }
+  function queue(data, visited, household) {
+    const heading = document.querySelector("h1");
+    const item = {
+      client_uuid: uuid(), user: USER, household: household,
+      label: heading ? heading.textContent.trim() : "", visited_on: visited,
+      visited_text: String(data.get("visited_on")).trim(),
+      practising: data.get("practising") !== "0",
+      monthly_income: String(data.get("monthly_income") || ""),
+      notes: String(data.get("notes") || ""), stopped_reason: String(data.get("stopped_reason") || ""),
+      latitude: data.get("latitude") || null, longitude: data.get("longitude") || null,
+      state: "pending", message: "", created: Date.now(),
+    };
+    const photoBox = form.elements.photo;
+    return shrink(photoBox && photoBox.files[0]).catch(() => null).then((photo) => {
+      item.photo = photo;
+      return put(item);
+    }).then(() => {
+      form.reset();
+      if (locationStatus) locationStatus.textContent = "";
+      return render();
+    }).then(sync).then(() => tell(item)).finally(() => { delete form.dataset.busy; });
   }
 
   document.getElementById("outbox-send").addEventListener("click", sync);
   window.addEventListener("online", sync);
+
+  /* Offline, the page shown is the copy kept on the phone: said above it. */
+  const offline = document.getElementById("offline-banner");
+  const showOffline = () => { offline.hidden = navigator.onLine; };
+  window.addEventListener("online", showOffline);
+  window.addEventListener("offline", showOffline);
+  showOffline();
 
   /* Signing out: the cached pages go; the outbox stays only if it holds visits (warned). */
   const signout = document.getElementById("signout");
   signout.addEventListener("submit", (event) => {
     event.preventDefault();
     mine().then((items) => {
-      if (items.length && !window.confirm(T.keep(items.length))) return null;
+      const refused = items.filter((i) => i.state === "refused").length;
+      const pending = items.length - refused;
+      const said = [pending ? T.keep(pending) : "", refused ? T.keepRefused(refused) : ""].filter(Boolean);
+      if (said.length && !window.confirm(said.join("\n") + "\n" + T.signOut)) return null;
+      try { localStorage.removeItem(SENT); } catch (e) { /* none */ }
       const clear = "caches" in window
         ? caches.keys().then((keys) => Promise.all(keys.map((key) => caches.delete(key))))
         : Promise.resolve();

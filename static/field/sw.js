@@ -1,7 +1,8 @@
 /* The field app's service worker, served from /field/sw.js (scope /field/): keeps the app
    shell, the Sarabun font and the officer's worklist and visit pages for use without signal.
-   Pages: network first, the cached copy when offline. Static files: cache first. The sync
-   endpoint is never cached. Signing out deletes the cache (field.js). docs/field.md */
+   Pages: network first, the cached copy when offline; a page never kept (a search, a household
+   not on the list) gets an offline notice, never another page in its place. Static files: cache
+   first. The sync endpoint is never cached. Signing out deletes the cache (field.js). docs/field.md */
 "use strict";
 
 const CACHE = "sammachip-field-v1";
@@ -25,6 +26,33 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+const OFFLINE = {
+  page: "ออฟไลน์: หน้านี้ยังไม่ได้เก็บไว้ในเครื่อง จะเปิดได้เมื่อมีสัญญาณ",
+  search: "ออฟไลน์: ยังค้นหาไม่ได้ จะค้นหาได้เมื่อมีสัญญาณ",
+  home: "ดูรายชื่อที่เก็บไว้ในเครื่อง",
+  title: "ออฟไลน์ · ติดตามผลภาคสนาม",
+};
+
+function escape(text) {
+  return String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+}
+
+/* The notice for a page not kept on the phone, styled by the kept style sheets (their names
+   carry a hash), with the way to the kept worklist. */
+function offlinePage(url) {
+  return caches.open(CACHE).then((cache) => cache.keys()).then((keys) => {
+    const sheets = keys.map((r) => new URL(r.url).pathname).filter((p) => p.startsWith("/static/") && p.endsWith(".css"));
+    const said = url.pathname === HOME && url.searchParams.has("q") ? OFFLINE.search : OFFLINE.page;
+    const html = '<!doctype html><html lang="th"><head><meta charset="utf-8">' +
+      '<meta name="viewport" content="width=device-width, initial-scale=1"><title>' + OFFLINE.title + "</title>" +
+      sheets.map((p) => '<link rel="stylesheet" href="' + escape(p) + '">').join("") +
+      '</head><body id="field"><main class="field-main"><p class="alert alert-warning" role="alert" id="offline-notice">' +
+      said + '</p><p><a class="btn btn-primary btn-lg w-100" href="' + HOME + '">' + OFFLINE.home +
+      "</a></p></main></body></html>";
+    return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+  });
+}
+
 function keep(request, response) {
   if (response.ok && !response.redirected && response.type === "basic") {
     const copy = response.clone();
@@ -43,9 +71,7 @@ self.addEventListener("fetch", (event) => {
       fetch(request)
         .then((response) => keep(request, response))
         .catch(() =>
-          caches.match(request, { ignoreVary: true }).then(
-            (hit) => hit || caches.match(HOME, { ignoreVary: true }).then((home) => home || Response.error())
-          )
+          caches.match(request, { ignoreVary: true }).then((hit) => hit || offlinePage(url))
         )
     );
   } else if (url.pathname.startsWith("/static/")) {

@@ -402,3 +402,97 @@ def test_the_visit_form_takes_a_photo_without_javascript(phon_client, homes):
 def test_the_privacy_notice_says_what_the_phone_stores(client, geography):
     html = client.get("/privacy/").content.decode()
     assert 'id="field-device"' in html
+
+
+def test_a_second_visit_of_the_same_day_is_said_and_saved_only_when_ticked(phon_client, homes):
+    """A double save without JavaScript (QA walk B, item 3): the form says the day has a
+    visit already and saves the second only with "บันทึกอีกครั้งในวันเดียวกัน" ticked."""
+    url = reverse("field:visit", args=[homes["phon"].pk])
+    typed = {"visited_on": "15/09/2569", "practising": "1", "monthly_income": "100"}
+    assert phon_client.post(url, typed).status_code == 302
+    page = phon_client.get(url).content.decode()
+    assert 'data-visited="2026-09-15"' in page
+    again = phon_client.post(url, typed)
+    assert again.status_code == 200
+    html = again.content.decode()
+    assert "มีบันทึกการติดตามของวันที่ 15 กันยายน 2569 แล้ว" in html
+    assert 'name="again"' in html
+    assert FollowUp.objects.filter(household=homes["phon"]).count() == 1
+    assert phon_client.post(url, {**typed, "again": "on"}).status_code == 302
+    assert FollowUp.objects.filter(household=homes["phon"]).count() == 2
+
+
+def test_the_visit_page_says_today_has_a_visit(phon_client, homes):
+    from django.utils import timezone
+
+    FollowUp.objects.create(household=homes["phon"], visited_on=timezone.localdate())
+    url = reverse("field:visit", args=[homes["phon"].pk])
+    assert "มีบันทึกการติดตามของวันนี้แล้ว" in phon_client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["สมศรี ใจสาธิต", "นางสาวสมศรี", "นาง สมศรี", "๒๓๗", "237", "ใจสาธิต 237", "บ้านเพ็กใหญ่สาธิต"],
+)
+def test_the_worklist_finds_a_name_as_it_is_shown(phon_client, geography, query):
+    """QA walk B, item 5: first and last name, a title, Thai digits and the village name."""
+    from tests.factories import make_village
+
+    village = make_village(subdistrict="401207", moo=11, name_th="บ้านเพ็กใหญ่สาธิต")
+    other = make_village(subdistrict="401207", moo=12, name_th="บ้านโนนสาธิต")
+    make_household(
+        village=village,
+        fiscal_year=2570,
+        prefix="นางสาว",
+        first_name="สมศรี",
+        last_name="ใจสาธิต",
+        house_no="237",
+    )
+    make_household(village=other, fiscal_year=2570, first_name="บุญมี", house_no="99")
+    html = phon_client.get(reverse("field:worklist"), {"q": query}).content.decode()
+    assert "สมศรี" in html
+    assert "บุญมี" not in html
+
+
+def test_a_search_that_finds_nothing_says_so(phon_client, two_districts):
+    make_household(village=two_districts["phon"], fiscal_year=2570, first_name="มาลี")
+    html = phon_client.get(reverse("field:worklist"), {"q": "สมศรี มาลี"}).content.decode()
+    assert "ไม่พบครัวเรือนที่ตรงกับ “สมศรี มาลี”" in html
+    assert "ไม่มีครัวเรือนที่ต้องติดตาม" not in html
+
+
+def test_signing_out_of_the_field_app_lands_on_a_sign_in_back_to_it(phon_client, homes):
+    page = phon_client.get(reverse("field:worklist")).content.decode()
+    back = "/admin/login/?next=/field/"
+    assert f'name="next" value="{back}"' in page
+    response = phon_client.post(reverse("admin:logout"), {"next": back})
+    assert response.status_code == 302
+    assert response["Location"] == back
+    assert phon_client.get(reverse("field:worklist")).status_code == 302  # signed out
+
+
+def _luminance(colour):
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(one, two):
+    light, dark = sorted([_luminance(one), _luminance(two)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_field_apps_text_colours_reach_4_5_to_1_on_its_background():
+    """QA walk B: Bootstrap's blue (4.20:1) and grey (4.37:1) were too faint outdoors."""
+    import re
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    css = re.sub(r"/\*.*?\*/", "", Path(finders.find("field/field.css")).read_text(), flags=re.S)
+    background = re.search(r"body#field \{[^}]*background: (#[0-9a-f]{6})", css).group(1)
+    texts = re.findall(r"(?:^|[\s;{])(?:color|--bs-link-color|--bs-btn-color): (#[0-9a-f]{6})", css)
+    assert "#0a58ca" in texts  # the links
+    assert "#565e64" in texts  # the footer and the secondary buttons
+    for colour in texts:
+        assert _contrast(colour, background) >= 4.5, colour
