@@ -11,6 +11,8 @@ SEPARATORS_RE = re.compile(r"[,\s\u00a0\u202f]")
 
 
 def typed_number(value):
-    """The text of ``value`` with Arabic digits and no thousands separators (``"๓,๕๐๐.๕๐"`` →
-    ``"3500.50"``); what is left is for ``int()`` or ``Decimal()`` to accept or refuse."""
-    return SEPARATORS_RE.sub("", thaidate.arabic_digits(value))
+    """The text of ``value`` with Arabic digits, no thousands separators and no trailing "บาท"
+    (``"๓,๕๐๐.๕๐"`` → ``"3500.50"``, ``"3,500 บาท"`` → ``"3500"``); what is left is for
+    ``int()`` or ``Decimal()`` to accept or refuse. (The field app's ``incomeError`` in
+    ``static/field/field.js`` reads an income the same way.)"""
+    return SEPARATORS_RE.sub("", thaidate.arabic_digits(value)).removesuffix("บาท")

@@ -50,12 +50,16 @@ def import_format_index(formats, head, name=""):
     raise SpreadsheetRefused(read_failure_message(ValueError(kind)))
 
 
+IMPORT_TITLE = _("นำเข้ารายชื่อครัวเรือนเป้าหมายจากไฟล์")
+
+
 def _wide(response):
     """The import page: the whole width for the preview (no navigation sidebar), and the
     columns it names as read from the file are those the import reads (not สถานะ or the other
     columns an export shows for reading)."""
     if isinstance(response, TemplateResponse) and response.context_data is not None:
         response.context_data["is_nav_sidebar_enabled"] = False
+        response.context_data["title"] = IMPORT_TITLE  # the library says only "นำเข้า"
         if response.context_data.get("fields_list"):
             resource = HouseholdResource()
             response.context_data["fields_list"] = [
@@ -182,7 +186,7 @@ class HouseholdImportMixin(ImportMixin):
         context = {
             **self.get_import_context_data(),
             **self.admin_site.each_context(request),
-            "title": _("Import"),
+            "title": IMPORT_TITLE,
             "opts": self.model._meta,
             "result": result,
             "import_error_display": self.import_error_display,

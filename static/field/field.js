@@ -111,7 +111,7 @@
   /* The income as the server reads it (sammachip.numbers.typed_number, then Decimal): the
      Thai reason it would refuse it with, or "". */
   function incomeError(text) {
-    const typed = arabic(text).replace(/[,\s\u00a0\u202f]/g, "");
+    const typed = arabic(text).replace(/[,\s\u00a0\u202f]/g, "").replace(/บาท$/, "");
     if (!typed) return "";
     if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(typed)) return T.incomeNumber;
     const amount = Number(typed);

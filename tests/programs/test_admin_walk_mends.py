@@ -91,3 +91,8 @@ def test_a_teams_grid_and_sign_in_sheet_list_house_numbers_as_people_read_them(
     text = sheet.content.decode()
     positions = [text.index(f">{n}<") for n in ("2", "28", "171")]
     assert positions == sorted(positions)
+
+
+def test_the_import_page_says_what_it_imports(phon_client, two_districts):
+    html = phon_client.get("/admin/programs/household/import/").content.decode()
+    assert "นำเข้ารายชื่อครัวเรือนเป้าหมายจากไฟล์" in html

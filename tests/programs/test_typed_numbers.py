@@ -15,7 +15,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     ("typed", "text"),
-    [("3,500", "3500"), ("๓,๕๐๐", "3500"), ("3 500.50", "3500.50"), ("๒๕๖๙", "2569")],
+    [
+        ("3,500", "3500"),
+        ("๓,๕๐๐", "3500"),
+        ("3 500.50", "3500.50"),
+        ("๒๕๖๙", "2569"),
+        ("๓,๕๐๐ บาท", "3500"),
+        ("3500บาท", "3500"),
+    ],
 )
 def test_the_rule(typed, text):
     assert numbers.typed_number(typed) == text
