@@ -24,6 +24,7 @@ from programs.widgets import (
     IncomeWidget,
     OccupationWidget,
     PhoneWidget,
+    PrefixWidget,
     SageNameWidget,
     StatusWidget,
     TargetGroupWidget,
@@ -114,7 +115,7 @@ class HouseholdResource(resources.ModelResource):
     moo = fields.Field("village__moo", "หมู่ที่", WholeNumberWidget(), readonly=True)
     village_name = fields.Field("village__name_th", "ชื่อหมู่บ้าน", TextWidget(), readonly=True)
     house_no = fields.Field("house_no", "บ้านเลขที่", TextWidget(required=True, label="บ้านเลขที่"))
-    prefix = fields.Field("prefix", "คำนำหน้า", TextWidget())
+    prefix = fields.Field("prefix", "คำนำหน้า", PrefixWidget())
     first_name = fields.Field("first_name", "ชื่อ", TextWidget(required=True, label="ชื่อ"))
     last_name = fields.Field("last_name", "นามสกุล", TextWidget(required=True, label="นามสกุล"))
     citizen_id = CitizenIdField("citizen_id", "เลขประจำตัวประชาชน", CitizenIdWidget())

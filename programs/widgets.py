@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import widgets
 
-from programs.models import FiscalYearValidator, Household, Occupation
+from programs.models import FiscalYearValidator, Household, Occupation, Prefix
 from sammachip import citizen_id, numbers, thaidate
 from sammachip.scoping import user_can_access
 from sammachip.spreadsheet import spreadsheet_unescaped
@@ -173,6 +173,20 @@ class StatusWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return str(Household.Status(value).label) if value else ""
+
+
+class PrefixWidget(TextWidget):
+    """คำนำหน้า: one of the listed titles or blank; another says which ones are listed (the
+    model's own check said only "ไม่ใช่ตัวเลือกที่ถูกต้อง")."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row=row, **kwargs)
+        if text and text not in Prefix.values:
+            raise ValueError(
+                _("คำนำหน้า “%(s)s” ไม่ถูกต้อง ใช้ได้: %(c)s หรือเว้นว่าง")
+                % {"s": text, "c": ", ".join(value for value in Prefix.values if value)}
+            )
+        return text
 
 
 class TargetGroupWidget(widgets.Widget):
