@@ -168,14 +168,6 @@ PART_VILLAGES = 10
 SECONDS_PER_VILLAGE = 1.0
 
 
-def _css_string(text):
-    """``text`` as a CSS string literal, safe inside a ``<style>`` element."""
-    escaped = "".join(
-        f"\\{ord(char):x} " if char in '\\"<>' or ord(char) < 32 else char for char in str(text)
-    )
-    return f'"{escaped}"'
-
-
 def write_village_pdf(target, data, *, scope_words="", progress=None, part=None):
     """The village report (``programs.reports.village_report``) as one A4 PDF to ``target`` (a
     path or a binary file), laid out ``part`` villages at a time. The page numbers run on
@@ -203,7 +195,6 @@ def write_village_pdf(target, data, *, scope_words="", progress=None, part=None)
             for_pdf=True,
             in_parts=len(parts) > 1,
             first_page=first_page,
-            office_css=_css_string(settings.SAMMACHIP_OFFICE_NAME),
             show_head=index == 0,
             show_signatures=index == len(parts) - 1,
         )

@@ -259,6 +259,7 @@ def test_the_admin_templates_are_djangos_but_for_the_display(ours, django_name):
     assert comment.startswith("{#") and comment.endswith("#}")
     mine = mine.replace("{{ field|readonly_contents }}", "{{ field.contents }}")
     mine = mine.replace("{{ item|thai_boolean_icons }}", "{{ item }}")
+    mine = mine.replace("|help_html }}", "|safe }}")
     mine = mine.replace("{% load admin_readonly %}", "").replace("load admin_readonly ", "load ")
     mine = mine.replace("{% load i18n admin_readonly %}", "{% load i18n %}")
     assert mine == theirs
@@ -292,3 +293,16 @@ def test_change_list_yes_no_icons_say_it_in_thai(client, demo, db):
         assert 'alt="True"' not in html and 'alt="False"' not in html, url
         pages += 'alt="ใช่"' in html or 'alt="ไม่ใช่"' in html
     assert pages >= 1  # at least one list shows a yes/no column
+
+
+def test_help_texts_are_html_only_when_built_as_html():
+    """The fieldset template copy writes no ``|safe``: a plain help text is escaped, a text
+    built as HTML (the password rules' list, lazily translated) stays HTML."""
+    from django.contrib.auth.password_validation import password_validators_help_text_html
+    from django.utils.safestring import mark_safe
+
+    from sammachip.templatetags.admin_readonly import help_html
+
+    assert help_html("รายได้ <b>ต่อเดือน</b>") == "รายได้ &lt;b&gt;ต่อเดือน&lt;/b&gt;"
+    assert help_html(mark_safe("<em>x</em>")) == "<em>x</em>"
+    assert str(help_html(password_validators_help_text_html())).startswith("<ul>")
