@@ -313,7 +313,7 @@ def village_report_pdf(job, progress):
     fiscal_year = params["fiscal_year"]
     data = reports.village_report(fiscal_year=fiscal_year, districts=[code])
     progress(0, len(data["villages"]), force=True)
-    scope_words = _("อำเภอ%(name)s") % {"name": district.name_th}
+    scope_words = reports.scope_words(district)
     with tempfile.TemporaryFile() as target:
         pages = report_pdf.write_village_pdf(
             target, data, scope_words=scope_words, progress=progress

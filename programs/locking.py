@@ -179,18 +179,33 @@ def _dated_after_approval(report, on):
     )
 
 
-def message(report):
-    """The Thai refusal: which district-year, why, and who to ask."""
-    Status = type(report).Status
-    if report.status == Status.APPROVED:
+def _which(report, *, short=False):
+    """``(year, district name, why)`` of a locking report: the words both messages use."""
+    if report.status == type(report).Status.APPROVED:
         why = _("อนุมัติรายงานแล้ว")
     else:
-        why = _("ส่งรายงานแล้วและรอจังหวัดตรวจสอบ")
-    district = getattr(report.district, "name_th", report.district_id)
+        why = _("ส่งรายงานแล้ว") if short else _("ส่งรายงานแล้วและรอจังหวัดตรวจสอบ")
+    return report.fiscal_year, getattr(report.district, "name_th", report.district_id), why
+
+
+def short_message(report):
+    """The lock in a few words, for a list (the field app's worklist): "ปีงบประมาณ 2570 ของ
+    อำเภอพล ส่งรายงานแล้ว"."""
+    year, district, why = _which(report, short=True)
+    return _("ปีงบประมาณ %(year)d ของอำเภอ%(district)s %(why)s") % {
+        "year": year,
+        "district": district,
+        "why": why,
+    }
+
+
+def message(report):
+    """The Thai refusal: which district-year, why, and who to ask."""
+    year, district, why = _which(report)
     return _(
         "ข้อมูลปีงบประมาณ %(year)d ของอำเภอ%(district)s %(why)s จึงเพิ่ม แก้ไข ลบ หรือนำเข้าไม่ได้ "
         "หากต้องแก้ไข กรุณาติดต่อสำนักงานพัฒนาชุมชนจังหวัดเพื่อส่งรายงานกลับหรือเปิดแก้ไขอีกครั้ง"
-    ) % {"year": report.fiscal_year, "district": district, "why": why}
+    ) % {"year": year, "district": district, "why": why}
 
 
 def refuse(report):

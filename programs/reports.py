@@ -461,18 +461,31 @@ REPORT_TITLES = {
 }
 
 
+def scope_words(district=None, village=None):
+    """A report's scope in Thai (``District`` and ``Village`` instances): the village's heading,
+    ``อำเภอพล``, or the province; the files, the print view, the job and the export log say it
+    the same way."""
+    if village is not None:
+        return village_heading_of(village)
+    if district is not None:
+        return _("อำเภอ%(name)s") % {"name": district.name_th}
+    return province_words()
+
+
 def record_words(kind, *, fiscal_year, district=None, village=None):
-    """What the export log says of a report: ``รายงานสารสนเทศ… · อำเภอพล · ปีงบประมาณ 2568``."""
+    """What the export log says of a report: ``รายงานสารสนเทศ… · อำเภอพล · ปีงบประมาณ 2568``
+    (``district`` and ``village`` are codes; one no longer known is named by its code)."""
     from villages.models import District, Village
 
-    scope = province_words()
     if village:
         found = Village.objects.select_related("subdistrict", "district").filter(code=village)
         found = found.first()
-        scope = village_heading_of(found) if found else str(village)
+        scope = scope_words(village=found) if found else str(village)
     elif district:
-        name = District.objects.filter(code=district).values_list("name_th", flat=True).first()
-        scope = _("อำเภอ%(name)s") % {"name": name or district}
+        found = District.objects.filter(code=district).first()
+        scope = scope_words(district=found) if found else str(district)
+    else:
+        scope = scope_words()
     title = REPORT_TITLES.get(kind, kind)
     return f"{_(title)} · {scope} · " + _("ปีงบประมาณ %(year)s") % {"year": fiscal_year}
 

@@ -15,6 +15,7 @@ class FiscalYearFilter(admin.SimpleListFilter):
 
     title = _("ปีงบประมาณ")
     parameter_name = "fiscal_year"
+    field = "fiscal_year"  # where the year is read (a follow-up: its household's)
 
     def lookups(self, request, model_admin):
         current = thaidate.current_fiscal_year()
@@ -22,7 +23,7 @@ class FiscalYearFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
-            return queryset.filter(fiscal_year=int(self.value()))
+            return queryset.filter(**{self.field: int(self.value())})
         return queryset
 
 

@@ -3,25 +3,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from programs.admin.base import ProgrammeAdmin
+from programs.admin.base import FiscalYearFilter, ProgrammeAdmin
 from programs.models import FollowUp
 from sammachip import thaidate
 
 
-class FollowUpYearFilter(admin.SimpleListFilter):
+class FollowUpYearFilter(FiscalYearFilter):
     """The household's fiscal year (a follow-up belongs to its household's year)."""
 
-    title = _("ปีงบประมาณ")
-    parameter_name = "fiscal_year"
-
-    def lookups(self, request, model_admin):
-        current = thaidate.current_fiscal_year()
-        return [(str(year), str(year)) for year in range(current, current - 6, -1)]
-
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(household__fiscal_year=int(self.value()))
-        return queryset
+    field = "household__fiscal_year"
 
 
 @admin.register(FollowUp)

@@ -24,7 +24,9 @@ from villages.models import District, Village
 KINDS = ("kpi", "villages")
 
 
-def _year(request):
+def asked_year(request):
+    """The fiscal year of ``?year=`` (BE), one of the last ten or the next; else the current
+    one (the report pages and the completeness page)."""
     current = thaidate.current_fiscal_year()
     try:
         year = int(request.GET.get("year", current))
@@ -83,14 +85,6 @@ def _rows(kind, data):
     return len(data["rows"]) if kind == "kpi" else len(data["villages"])
 
 
-def _scope_words(district, village):
-    if village is not None:
-        return reports.village_heading_of(village)
-    if district is not None:
-        return _("อำเภอ%(name)s") % {"name": district.name_th}
-    return reports.province_words()
-
-
 def _link(name, kind, fiscal_year, district=None, village=None, file_format=None):
     query = {"year": fiscal_year}
     if district is not None:
@@ -102,7 +96,7 @@ def _link(name, kind, fiscal_year, district=None, village=None, file_format=None
 
 
 def list_view(model_admin, request):
-    fiscal_year = _year(request)
+    fiscal_year = asked_year(request)
     current = thaidate.current_fiscal_year()
     districts = _districts_of(request.user)
     states = {
@@ -189,7 +183,7 @@ def file_view(model_admin, request, kind, file_format="xlsx"):
         raise Http404
     if file_format == "pdf" and not report_pdf.available():
         raise Http404
-    fiscal_year = _year(request)
+    fiscal_year = asked_year(request)
     district, village = _scope(request, kind)
     if file_format == "pdf" and kind == "villages" and village is None:
         # WeasyPrint lays out ~1 s a village: a district of 200 villages is minutes of work
@@ -201,7 +195,7 @@ def file_view(model_admin, request, kind, file_format="xlsx"):
             return _village_pdf_job(model_admin, request, fiscal_year, district, villages)
     data = _build(kind, fiscal_year, district, village)
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    words = _scope_words(district, village)
+    words = reports.scope_words(district, village)
     if file_format == "pdf":
         report_pdf.write_pdf(target, kind, data, scope_words=words)
     elif kind == "kpi":
@@ -283,7 +277,7 @@ def _village_pdf_job(model_admin, request, fiscal_year, district, villages):
 def print_view(model_admin, request, kind):
     if kind not in KINDS:
         raise Http404
-    fiscal_year = _year(request)
+    fiscal_year = asked_year(request)
     district, village = _scope(request, kind)
     data = _build(kind, fiscal_year, district, village)
     reports.record(
@@ -300,7 +294,7 @@ def print_view(model_admin, request, kind):
     return TemplateResponse(
         request,
         f"admin/programs/districtreport/print_{kind}.html",
-        report_pdf.print_context(kind, data, scope_words=_scope_words(district, village))
+        report_pdf.print_context(kind, data, scope_words=reports.scope_words(district, village))
         | {
             "back_url": reverse("admin:programs_districtreport_files")
             + "?"

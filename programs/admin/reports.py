@@ -251,12 +251,7 @@ class DistrictReportAdmin(ReadOnlyAdminMixin, DistrictScopedAdminMixin, admin.Mo
         if not request.user.sees_all_districts:
             raise PermissionDenied
         current = thaidate.current_fiscal_year()
-        try:
-            fiscal_year = int(request.GET.get("year", current))
-        except ValueError:
-            fiscal_year = current
-        if not current - 10 <= fiscal_year <= current + 1:
-            fiscal_year = current
+        fiscal_year = report_files.asked_year(request)
         rows, deadline = completeness.district_rows(fiscal_year)
         if request.GET.get("format") == "xlsx":
             return self._completeness_xlsx(request, rows, fiscal_year, deadline)

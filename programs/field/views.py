@@ -63,14 +63,7 @@ def lock_notice(report):
     say it instead of offering the form (the full reason is ``locking.message``)."""
     if report is None:
         return ""
-    approved = report.status == report.Status.APPROVED
-    why = _("อนุมัติรายงานแล้ว") if approved else _("ส่งรายงานแล้ว")
-    district = getattr(report.district, "name_th", report.district_id)
-    return _("ปีงบประมาณ %(year)d ของอำเภอ%(district)s %(why)s — บันทึกการติดตามไม่ได้") % {
-        "year": report.fiscal_year,
-        "district": district,
-        "why": why,
-    }
+    return _("%(lock)s — บันทึกการติดตามไม่ได้") % {"lock": locking.short_message(report)}
 
 
 def search_terms(query):

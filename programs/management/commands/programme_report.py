@@ -1,10 +1,10 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from programs import reports
-from programs.models import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, ExportLog
-from sammachip.thaidate import BE_OFFSET
+from programs.models import ExportLog, FiscalYearValidator
 from villages.models import District, Village
 
 
@@ -32,26 +32,20 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, metavar="FILE")
 
     def handle(self, *args, fiscal_year, district, village, report, file_format, output, **opts):
-        if 1900 < fiscal_year < 2400:
-            raise CommandError(
-                f"ปีงบประมาณต้องเป็น พ.ศ.: {fiscal_year} น่าจะเป็น --fiscal-year "
-                f"{fiscal_year + BE_OFFSET}"
-            )
-        if not FISCAL_YEAR_MIN <= fiscal_year <= FISCAL_YEAR_MAX:
-            raise CommandError(f"ปีงบประมาณ {fiscal_year} ไม่อยู่ในช่วงที่ใช้ได้")
+        try:
+            FiscalYearValidator()(fiscal_year)  # the forms' and the import's rule
+        except ValidationError as error:
+            raise CommandError(error.messages[0]) from None
         path = Path(output)
         if not path.parent.is_dir():
             raise CommandError(f"ไม่พบโฟลเดอร์ {path.parent} กรุณาสร้างโฟลเดอร์ก่อน หรือเลือกที่อื่น")
         kind = report or ("villages" if village else "kpi")
-        scope = reports.province_words()
-        district_name = None
+        scope = reports.scope_words()
         if district:
-            district_name = (
-                District.objects.filter(code=district).values_list("name_th", flat=True).first()
-            )
-            if district_name is None:
+            found = District.objects.filter(code=district).first()
+            if found is None:
                 raise CommandError(f"ไม่พบอำเภอรหัส {district}")
-            scope = f"อำเภอ{district_name}"
+            scope = reports.scope_words(found)
         if village:
             if kind == "kpi":
                 raise CommandError(
